@@ -1,0 +1,17 @@
+"""The one place where skgen touches scikit-learn's private helpers.
+
+scikit-learn's declarative parameter validation (``_parameter_constraints``
+checked by ``_fit_context``) is not public API. Importing it here, and only
+here, means a future scikit-learn change is mended in a single file.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Hidden,
+    Interval,
+    StrOptions,
+    validate_params,
+)
+
+__all__ = ["HasMethods", "Hidden", "Interval", "StrOptions", "_fit_context", "validate_params"]
