@@ -1,2 +1,17 @@
 """skgen: generative models as scikit-learn estimators."""
 __version__ = "0.1.0.dev0"
+
+# Deep models import torch; they load on first access so `import skgen` stays light.
+_LAZY = {"Autoencoder": "skgen.neural", "VAE": "skgen.neural"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'skgen' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))

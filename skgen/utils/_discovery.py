@@ -8,6 +8,7 @@ import inspect
 _ESTIMATOR_MODULES = (
     "skgen.mixture",
     "skgen.density",
+    "skgen.neural",
 )
 
 

@@ -1,0 +1,164 @@
+"""Output head for mixed tabular rows, shared by every deep generator.
+
+A :class:`TabularHead` turns a hidden vector into the parameters of a
+distribution over one row laid out as :attr:`TabularEncoder.layout_` says:
+a Gaussian for each continuous value (its mean passed through ``tanh`` for
+``"tanh"`` spans, the bounded values of the ``"mode"`` encoding) and a
+categorical for each discrete span (categories, modes and missing flags).
+The matching mixed log-likelihood is the sum of Gaussian log-densities
+(Lebesgue measure) and categorical log-probabilities (counting measure).
+"""
+
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+__all__ = ["TabularHead", "all_continuous_layout", "standard_normal", "gumbel"]
+
+_LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
+
+
+def all_continuous_layout(n_features):
+    """Layout of a plain numeric matrix: one identity continuous span per column."""
+    from ..preprocessing import Span
+
+    return [Span(i, "continuous", "value", 1, "identity") for i in range(n_features)]
+
+
+def standard_normal(shape, generator, like):
+    """Standard normal noise drawn on the CPU by ``generator``, moved to ``like``'s device.
+
+    Drawing on the CPU keeps a CPU ``torch.Generator`` usable whatever the
+    model's device, so samples depend only on the seed.
+    """
+    noise = torch.randn(shape, generator=generator, dtype=like.dtype)
+    return noise.to(like.device)
+
+
+def gumbel(shape, generator, like):
+    """Standard Gumbel noise (for Gumbel-max categorical sampling), see :func:`standard_normal`."""
+    uniform = torch.rand(shape, generator=generator, dtype=like.dtype)
+    tiny = torch.finfo(like.dtype).tiny
+    return (-torch.log(-torch.log(uniform.clamp(tiny, 1.0 - 1e-7)))).to(like.device)
+
+
+class TabularHead(nn.Module):
+    """Linear output layer giving a mixed Gaussian/categorical distribution per row.
+
+    Parameters
+    ----------
+    in_features : int
+        Size of the hidden vector fed to the head.
+    layout : list of skgen.preprocessing.Span
+        Blocks of the data matrix; continuous spans must have width 1.
+    learn_std : bool, default=True
+        Output a standard deviation for each continuous value (needed for a
+        likelihood). Without it the head predicts means only and
+        :meth:`reconstruction_error` is the one loss that makes sense.
+    min_std : float, default=1e-3
+        Floor on the standard deviations, which keeps the likelihood bounded
+        on values that repeat exactly.
+
+    Notes
+    -----
+    The head's output (``forward``) is a flat parameter tensor: continuous
+    means, then continuous raw scales, then the logits of each discrete span.
+    All methods accept leading batch dimensions, e.g. ``(k, n, ...)`` for
+    importance samples, broadcast against data of shape ``(n, n_features)``.
+    """
+
+    def __init__(self, in_features, layout, *, learn_std=True, min_std=1e-3):
+        super().__init__()
+        offsets, continuous, tanh, discrete = 0, [], [], []
+        for span in layout:
+            if span.kind == "continuous":
+                if span.width != 1:
+                    raise ValueError(f"Continuous spans must have width 1, got {span}.")
+                continuous.append(offsets)
+                tanh.append(span.activation == "tanh")
+            else:
+                discrete.append((offsets, span.width))
+            offsets += span.width
+        self.n_features = offsets
+        self.discrete_spans = discrete
+        self.learn_std = learn_std
+        self.min_std = min_std
+        self.register_buffer("continuous_index", torch.tensor(continuous, dtype=torch.long))
+        self.register_buffer("tanh_mask", torch.tensor(tanh, dtype=torch.bool))
+        n_continuous = len(continuous)
+        self.n_continuous = n_continuous
+        n_params = n_continuous * (2 if learn_std else 1) + sum(w for _, w in discrete)
+        self.linear = nn.Linear(in_features, n_params)
+
+    def forward(self, hidden):
+        return self.linear(hidden)
+
+    # ------------------------------------------------------------ params
+    def _split(self, params):
+        c = self.n_continuous
+        raw_mean = params[..., :c]
+        mean = torch.where(self.tanh_mask, torch.tanh(raw_mean), raw_mean)
+        position = c
+        std = None
+        if self.learn_std:
+            std = F.softplus(params[..., c : 2 * c]) + self.min_std
+            position = 2 * c
+        logits = []
+        for _, width in self.discrete_spans:
+            logits.append(params[..., position : position + width])
+            position += width
+        return mean, std, logits
+
+    def _assemble(self, continuous, discrete):
+        shape = continuous.shape[:-1] + (self.n_features,)
+        out = continuous.new_zeros(shape)
+        out[..., self.continuous_index] = continuous
+        for (start, width), block in zip(self.discrete_spans, discrete):
+            out[..., start : start + width] = block
+        return out
+
+    # ------------------------------------------------------ likelihoods
+    def log_prob(self, params, x):
+        """Mixed log-likelihood of rows ``x`` (one-hot discrete blocks), summed per row."""
+        mean, std, logits = self._split(params)
+        if std is None:
+            raise ValueError("log_prob needs a head built with learn_std=True.")
+        values = x[..., self.continuous_index]
+        z = (values - mean) / std
+        total = (-0.5 * z**2 - torch.log(std) - _LOG_SQRT_2PI).sum(-1)
+        for (start, width), block in zip(self.discrete_spans, logits):
+            total = total + (x[..., start : start + width] * F.log_softmax(block, dim=-1)).sum(-1)
+        return total
+
+    def reconstruction_error(self, params, x):
+        """Per-row half squared error of continuous values plus cross-entropy of discrete spans."""
+        mean, _, logits = self._split(params)
+        total = 0.5 * ((x[..., self.continuous_index] - mean) ** 2).sum(-1)
+        for (start, width), block in zip(self.discrete_spans, logits):
+            total = total - (x[..., start : start + width] * F.log_softmax(block, dim=-1)).sum(-1)
+        return total
+
+    # ----------------------------------------------------------- decoding
+    def mean(self, params):
+        """Expected row: continuous means and category probabilities."""
+        mean, _, logits = self._split(params)
+        return self._assemble(mean, [F.softmax(block, dim=-1) for block in logits])
+
+    def sample(self, params, generator, *, continuous_noise=True):
+        """Draw one row per parameter vector with the CPU ``torch.Generator`` ``generator``.
+
+        Discrete spans are one-hot draws (Gumbel-max); continuous values are
+        Gaussian draws, or the means when ``continuous_noise`` is False.
+        """
+        mean, std, logits = self._split(params)
+        continuous = mean
+        if continuous_noise and std is not None:
+            continuous = mean + std * standard_normal(mean.shape, generator, mean)
+            continuous = torch.where(self.tanh_mask, continuous.clamp(-1.0, 1.0), continuous)
+        discrete = []
+        for block in logits:
+            choice = torch.argmax(block + gumbel(block.shape, generator, block), dim=-1)
+            discrete.append(F.one_hot(choice, block.shape[-1]).to(block.dtype))
+        return self._assemble(continuous, discrete)

@@ -1,0 +1,14 @@
+"""Plain torch modules of skgen's deep generators (no scikit-learn, no skorch).
+
+Each module implements the protocol that :class:`skgen.neural.GenerativeNet`
+trains and the estimators query: ``loss(x)`` (a dict of named terms whose sum
+is minimised, names listed in the class attribute ``loss_terms``),
+``sample(n, generator)`` and, where meaningful, ``log_prob``, ``encode`` and
+``decode``.
+"""
+
+from .autoencoder import AutoencoderModule
+from .mlp import make_mlp
+from .vae import VAEModule
+
+__all__ = ["AutoencoderModule", "VAEModule", "make_mlp"]

@@ -1,0 +1,20 @@
+"""Multi-layer perceptron building block."""
+
+from torch import nn
+
+__all__ = ["make_mlp"]
+
+
+def make_mlp(in_features, hidden_layer_sizes, out_features=None):
+    """``Linear -> ReLU`` blocks, then an optional final ``Linear`` to ``out_features``.
+
+    Returns the module and the size of its output.
+    """
+    layers, width = [], in_features
+    for size in hidden_layer_sizes:
+        layers += [nn.Linear(width, size), nn.ReLU()]
+        width = size
+    if out_features is not None:
+        layers.append(nn.Linear(width, out_features))
+        width = out_features
+    return nn.Sequential(*layers), width
