@@ -1,0 +1,326 @@
+"""Tests of the deep generators (skgen.neural): training through skorch, seeding, pickling, data paths."""
+
+import pickle
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from skorch.callbacks import Callback
+
+from skgen import VAE, Autoencoder
+from skgen.neural import GenerativeNet, TabularHead
+from skgen.preprocessing import Span, TabularEncoder
+
+torch.set_num_threads(1)
+
+FAST = dict(hidden_layer_sizes=(16,), max_epochs=3, batch_size=64, random_state=0)
+MODELS = [VAE, Autoencoder]
+
+
+@pytest.fixture(scope="module")
+def X():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(300, 2))
+    return np.column_stack([z[:, 0], z[:, 0] + 0.3 * z[:, 1], 2.0 * z[:, 1] + 5.0])
+
+
+@pytest.fixture(scope="module")
+def frame():
+    """A small penguins-like table: floats with NaN, an integer, categories, a boolean."""
+    rng = np.random.default_rng(1)
+    n = 240
+    species = rng.choice(["Adelie", "Gentoo", "Chinstrap"], size=n, p=[0.45, 0.35, 0.2])
+    mass = np.where(species == "Gentoo", 5000.0, 3700.0) + rng.normal(0, 300, n)
+    flipper = 0.02 * mass + rng.normal(100, 4, n)
+    flipper[rng.random(n) < 0.05] = np.nan
+    return pd.DataFrame(
+        {
+            "species": pd.Categorical(species),
+            "island": rng.choice(["Biscoe", "Dream", "Torgersen"], size=n),
+            "body_mass_g": mass,
+            "flipper_length_mm": flipper,
+            "year": rng.integers(2007, 2010, n),
+            "male": rng.random(n) < 0.5,
+        }
+    )
+
+
+# ------------------------------------------------------------- training
+def test_history_records_each_loss_term(X):
+    vae = VAE(n_components=2, **FAST).fit(X)
+    last = vae.net_.history[-1]
+    assert len(vae.net_.history) == 3 == vae.n_iter_
+    assert last["train_loss"] == pytest.approx(last["train_recon"] + last["train_kl"], rel=1e-5)
+    assert "train_recon" in Autoencoder(n_components=2, **FAST).fit(X).net_.history[-1]
+
+
+def test_training_reduces_the_loss(X):
+    vae = VAE(n_components=2, **{**FAST, "max_epochs": 15}).fit(X)
+    losses = vae.net_.history[:, "train_loss"]
+    assert losses[-1] < losses[0]
+
+
+def test_early_stopping_monitors_validation_loss(X):
+    vae = VAE(n_components=2, **{**FAST, "max_epochs": 500}, early_stopping=True, n_iter_no_change=2)
+    vae.fit(X)
+    history = vae.net_.history
+    assert "valid_loss" in history[-1] and "valid_kl" in history[-1]
+    assert len(history) < 500
+    assert sum(history[-1, "batches", :, "train_batch_size"]) == 270  # 10 % held out
+
+
+class _EpochCounter(Callback):
+    def __init__(self, epochs=0):
+        self.epochs = epochs
+
+    def on_epoch_end(self, net, **kwargs):
+        self.epochs += 1
+
+
+def test_callbacks_are_passed_through_as_copies(X):
+    counter = _EpochCounter()
+    vae = VAE(n_components=2, **FAST, callbacks=[("count", counter)]).fit(X)
+    assert vae.net_.callbacks_[-1][1].__class__ is _EpochCounter
+    assert dict(vae.net_.callbacks_)["count"].epochs == 3
+    assert counter.epochs == 0  # the hyper-parameter itself is never modified
+
+
+def test_verbose_prints_epoch_table(X, capsys):
+    VAE(n_components=2, **FAST, verbose=1).fit(X)
+    out = capsys.readouterr().out
+    assert "train_recon" in out and "train_loss" in out
+
+
+def test_default_device_is_resolved_in_fit(X):
+    vae = VAE(n_components=2, **FAST).fit(X)
+    assert vae.device == "auto"
+    assert vae.net_.device == ("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def test_warm_start_and_partial_fit_continue_training(X):
+    vae = VAE(n_components=2, **FAST, warm_start=True).fit(X)
+    weights = vae.net_.module_.head.linear.weight.detach().clone()
+    vae.fit(X)
+    assert vae.n_iter_ == 6 and len(vae.net_.history) == 6
+    assert not torch.equal(weights, vae.net_.module_.head.linear.weight)
+    vae.partial_fit(X)
+    assert vae.n_iter_ == 7
+    fresh = Autoencoder(n_components=2, **FAST).partial_fit(X)
+    assert fresh.n_iter_ == 1
+    fresh.partial_fit(X)
+    assert fresh.n_iter_ == 2
+    with pytest.raises(ValueError, match="features"):
+        fresh.partial_fit(X[:, :2])
+
+
+def test_without_warm_start_fit_starts_again(X):
+    vae = VAE(n_components=2, **FAST).fit(X)
+    vae.fit(X)
+    assert vae.n_iter_ == 3
+
+
+def test_diverging_training_stops_with_a_clear_error(X):
+    with pytest.raises(FloatingPointError, match="diverged.*lr"):
+        VAE(n_components=2, **FAST, optimizer="sgd", lr=1e12).fit(X * 1e6)
+
+
+def test_generative_net_accepts_a_plain_tensor_loss():
+    class Mean(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mean = torch.nn.Parameter(torch.zeros(1))
+
+        def loss(self, x):
+            return ((x - self.mean) ** 2).mean()
+
+    X = np.full((64, 1), 2.0, dtype=np.float32)
+    net = GenerativeNet(Mean, max_epochs=100, lr=0.1, verbose=0).fit(X)
+    assert net.module_.mean.item() == pytest.approx(2.0, abs=1e-3)
+
+
+# --------------------------------------------------------------- seeding
+@pytest.mark.parametrize("Model", MODELS)
+def test_global_random_state_is_untouched(Model, X):
+    torch.manual_seed(123)
+    np.random.seed(123)
+    torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()[1].copy()
+    model = Model(n_components=2, **FAST).fit(X)
+    model.sample(10)
+    model.score_samples(X)
+    model.transform(X)
+    assert torch.equal(torch.get_rng_state(), torch_state)
+    assert np.array_equal(np.random.get_state()[1], numpy_state)
+
+
+@pytest.mark.parametrize("Model", MODELS)
+def test_random_state_makes_fit_and_sample_reproducible(Model, X):
+    a = Model(n_components=2, **FAST).fit(X)
+    b = Model(n_components=2, **FAST).fit(X)
+    np.testing.assert_array_equal(a.sample(20, random_state=3), b.sample(20, random_state=3))
+    np.testing.assert_array_equal(a.score_samples(X), b.score_samples(X))
+    np.testing.assert_array_equal(a.sample(5), b.sample(5))  # the model's own sampling stream
+    assert not np.array_equal(a.sample(5), a.sample(5))  # ... which advances
+    c = Model(n_components=2, **{**FAST, "random_state": 1}).fit(X)
+    assert not np.array_equal(a.transform(X), c.transform(X))
+
+
+def test_scores_do_not_depend_on_other_rows(X):
+    vae = VAE(n_components=2, **FAST).fit(X)
+    full = vae.score_samples(X)
+    np.testing.assert_allclose(vae.score_samples(X[::-1])[::-1], full, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(vae.score_samples(X[:7]), full[:7], rtol=0, atol=1e-9)
+
+
+# ------------------------------------------------------------ VAE maths
+@pytest.mark.slow
+def test_importance_weighted_bound_tightens_with_more_samples_long(X):
+    vae = VAE(n_components=2, hidden_layer_sizes=(32, 32), max_epochs=60, random_state=0).fit(X)
+    bounds = [vae.set_params(n_importance_samples=k).score(X) for k in (1, 5, 50, 500)]
+    assert np.all(np.diff(bounds) >= 0), bounds
+
+
+def test_importance_weighted_bound_tightens_with_more_samples(X):
+    vae = VAE(n_components=2, hidden_layer_sizes=(32,), max_epochs=20, random_state=0).fit(X)
+    bounds = [vae.set_params(n_importance_samples=k).score(X) for k in (1, 10, 100)]
+    assert np.all(np.diff(bounds) > 0), bounds
+
+
+def test_scores_are_densities_in_the_original_space(X):
+    """Scaling the data by c shifts every log-density by -n_features * log(c)."""
+    a = VAE(n_components=2, **FAST).fit(X)
+    b = VAE(n_components=2, **FAST).fit(10.0 * X)
+    np.testing.assert_allclose(b.score_samples(10.0 * X), a.score_samples(X) - 3 * np.log(10.0), atol=1e-6)
+
+
+def test_vae_codes_and_decoding(X):
+    vae = VAE(n_components=1, **FAST).fit(X)
+    Z = vae.transform(X)
+    assert Z.shape == (300, 1) and Z.dtype == np.float64
+    assert vae.inverse_transform(Z).shape == X.shape
+    with pytest.raises(ValueError, match="1 columns"):
+        vae.inverse_transform(np.zeros((2, 3)))
+
+
+def test_vae_learns_a_correlated_gaussian(X):
+    vae = VAE(n_components=2, hidden_layer_sizes=(32, 32), max_epochs=40, random_state=0).fit(X)
+    S = vae.sample(3000, random_state=0)
+    np.testing.assert_allclose(S.mean(0), X.mean(0), atol=0.25)
+    assert np.corrcoef(S[:, 0], S[:, 1])[0, 1] > 0.7
+
+
+# ------------------------------------------------------------ autoencoder
+def test_autoencoder_reconstructs_and_scores_by_reconstruction(X):
+    ae = Autoencoder(n_components=2, hidden_layer_sizes=(32,), max_epochs=30, random_state=0).fit(X)
+    assert Autoencoder.score_kind == "reconstruction"
+    reconstruction = ae.inverse_transform(ae.transform(X))
+    assert np.mean((reconstruction - X) ** 2) < 0.3 * X.var(0).mean()
+    outliers = X[:20] + np.array([8.0, -8.0, 8.0])
+    assert ae.score_samples(outliers).mean() < ae.score_samples(X).mean()
+    assert ae.latent_mixture_.means_.shape[1] == 2
+    assert ae.sample(50, random_state=0).shape == (50, 3)
+
+
+def test_denoising_noise_changes_training(X):
+    clean = Autoencoder(n_components=2, **FAST).fit(X)
+    noisy = Autoencoder(n_components=2, **FAST, noise=0.5).fit(X)
+    assert not np.allclose(clean.transform(X), noisy.transform(X))
+
+
+# ----------------------------------------------------------------- data
+@pytest.mark.parametrize("Model", MODELS)
+@pytest.mark.parametrize("continuous", ["quantile", "mode"])
+def test_dataframe_round_trip(Model, continuous, frame):
+    model = Model(n_components=2, **FAST, continuous=continuous).fit(frame)
+    sample = model.sample(400, random_state=0)
+    assert list(sample.columns) == list(frame.columns)
+    assert (sample.dtypes == frame.dtypes).all()
+    assert set(sample["species"].dropna()) <= set(frame["species"])
+    assert sample["body_mass_g"].between(frame["body_mass_g"].min(), frame["body_mass_g"].max()).all()
+    scores = model.score_samples(frame)
+    assert scores.shape == (len(frame),) and np.isfinite(scores).all()
+    assert model.transform(frame).shape == (len(frame), 2)
+    assert list(model.inverse_transform(model.transform(frame.head(3))).columns) == list(frame.columns)
+
+
+def test_vae_reproduces_categories_and_missing_values(frame):
+    vae = VAE(n_components=4, hidden_layer_sizes=(64, 64), max_epochs=60, random_state=0).fit(frame)
+    sample = vae.sample(2000, random_state=0)
+    observed = frame["species"].value_counts(normalize=True)
+    generated = sample["species"].value_counts(normalize=True).reindex(observed.index)
+    np.testing.assert_allclose(generated, observed, atol=0.08)
+    assert 0.01 < sample["flipper_length_mm"].isna().mean() < 0.12
+    gentoo = sample["species"] == "Gentoo"
+    assert sample.loc[gentoo, "body_mass_g"].mean() > sample.loc[~gentoo, "body_mass_g"].mean() + 500
+
+
+# ------------------------------------------------------------------ head
+def test_tabular_head_likelihood_matches_torch_distributions():
+    layout = [
+        Span("a", "continuous", "value", 1, "identity"),
+        Span("b", "discrete", "category", 3, "softmax"),
+        Span("c", "continuous", "value", 1, "tanh"),
+        Span("c", "discrete", "mode", 2, "softmax"),
+    ]
+    head = TabularHead(4, layout)
+    params = head(torch.randn(5, 4))
+    x = head.sample(params, torch.Generator().manual_seed(0))
+    assert x.shape == (5, 7)
+    assert torch.all(x[:, 1:4].sum(-1) == 1) and torch.all(x[:, 5:].sum(-1) == 1)
+    assert torch.all(x[:, 4].abs() <= 1)
+    mean, std, (logits_b, logits_c) = head._split(params)
+    expected = (
+        torch.distributions.Normal(mean[:, 0], std[:, 0]).log_prob(x[:, 0])
+        + torch.distributions.Normal(torch.tanh(params[:, 1]), std[:, 1]).log_prob(x[:, 4])
+        + torch.distributions.Categorical(logits=logits_b).log_prob(x[:, 1:4].argmax(-1))
+        + torch.distributions.Categorical(logits=logits_c).log_prob(x[:, 5:].argmax(-1))
+    )
+    torch.testing.assert_close(head.log_prob(params, x), expected)
+    probs = head.mean(params)
+    torch.testing.assert_close(probs[:, 1:4].sum(-1), torch.ones(5))
+
+
+# -------------------------------------------------------------- pickling
+@pytest.mark.parametrize("Model", MODELS)
+def test_pickle_round_trip(Model, frame):
+    model = Model(n_components=2, **FAST).fit(frame)
+    copy = pickle.loads(pickle.dumps(model))
+    pd.testing.assert_frame_equal(copy.sample(30, random_state=1), model.sample(30, random_state=1))
+    np.testing.assert_array_equal(copy.score_samples(frame), model.score_samples(frame))
+
+
+def test_pickle_stores_parameters_on_the_cpu(X):
+    """A net on another device (simulated: only the recorded device differs) unpickles on the CPU."""
+    vae = VAE(n_components=2, **FAST).fit(X)
+    expected = vae.score_samples(X)
+    vae.net_.device = "cuda:0"
+    payload = pickle.dumps(vae)
+    assert vae.net_.device == "cuda:0"  # pickling does not move the live model
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # skorch's DeviceWarning would mean CUDA tensors were stored
+        copy = pickle.loads(payload)
+    assert copy.net_.device == "cpu"
+    assert all(p.device.type == "cpu" for p in copy.net_.module_.parameters())
+    np.testing.assert_array_equal(copy.score_samples(X), expected)
+    copy.set_params(warm_start=True).fit(X)  # training continues on the CPU
+    assert copy.n_iter_ == 6
+
+
+# --------------------------------------------------------------- package
+def test_import_skgen_does_not_import_torch():
+    code = "import sys, skgen; skgen.__version__; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_lazy_public_names():
+    import skgen
+    import skgen.neural
+
+    assert skgen.VAE is skgen.neural.VAE and skgen.Autoencoder is skgen.neural.Autoencoder
+    from skgen.utils._discovery import _ESTIMATOR_MODULES
+
+    assert "skgen.neural" in _ESTIMATOR_MODULES
