@@ -558,5 +558,7 @@ def make_toy(name, **params):
     try:
         cls = _TOYS[name]
     except KeyError:
-        raise ValueError(f"Unknown toy distribution {name!r}; choose from {sorted(_TOYS)}.") from None
+        raise ValueError(
+            f"Unknown toy distribution {name!r}; choose from {sorted(_TOYS)}."
+        ) from None
     return cls(**params)
