@@ -75,8 +75,13 @@ default="gaussian"
 
     _parameter_constraints = {
         **BaseGenerator._parameter_constraints,
-        "bandwidth": [Interval(Real, 0, None, closed="neither"), StrOptions({"scott", "silverman"})],
-        "kernel": [StrOptions({"gaussian", "tophat", "epanechnikov", "exponential", "linear", "cosine"})],
+        "bandwidth": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"scott", "silverman"}),
+        ],
+        "kernel": [
+            StrOptions({"gaussian", "tophat", "epanechnikov", "exponential", "linear", "cosine"})
+        ],
         "algorithm": [StrOptions({"kd_tree", "ball_tree", "auto"})],
         "atol": [Interval(Real, 0, None, closed="left")],
         "rtol": [Interval(Real, 0, None, closed="left")],
@@ -173,7 +178,9 @@ default="gaussian"
     def _sample(self, n_samples, rng):
         if self.kde_ is not None:
             return MixedTable(
-                self.kde_.sample(n_samples, random_state=np.random.RandomState(rng.integers(2**31 - 1))),
+                self.kde_.sample(
+                    n_samples, random_state=np.random.RandomState(rng.integers(2**31 - 1))
+                ),
                 np.empty((n_samples, 0), np.intp),
             )
         train = self.training_
@@ -332,7 +339,15 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         "shrinkage": [Interval(Real, 0, 1, closed="left")],
     }
 
-    def __init__(self, *, marginals="auto", ks_alpha=0.01, max_fit_rows=5000, shrinkage=1e-4, random_state=None):
+    def __init__(
+        self,
+        *,
+        marginals="auto",
+        ks_alpha=0.01,
+        max_fit_rows=5000,
+        shrinkage=1e-4,
+        random_state=None,
+    ):
         self.marginals = marginals
         self.ks_alpha = ks_alpha
         self.max_fit_rows = max_fit_rows
@@ -378,7 +393,9 @@ class GaussianCopula(LatentMixin, BaseGenerator):
                 continue
             if stat < best_stat:
                 best, best_stat = _Marginal(name, dist=dist), stat
-        if allow_empirical and (best is None or stats.kstwo.sf(best_stat, values.size) < self.ks_alpha):
+        if allow_empirical and (
+            best is None or stats.kstwo.sf(best_stat, values.size) < self.ks_alpha
+        ):
             return _Marginal.empirical(values)
         if best is None:
             raise ValueError("No candidate marginal family fits the data; add 'empirical'.")
@@ -433,7 +450,10 @@ class GaussianCopula(LatentMixin, BaseGenerator):
             upper[~observed, j] = special.ndtri(rate) if rate > 0 else -np.inf
             with np.errstate(divide="ignore"):
                 log_density[observed] += (
-                    np.log1p(-rate) + marginal.logpdf(x) + 0.5 * z[observed, j] ** 2 + 0.5 * _LOG_2PI
+                    np.log1p(-rate)
+                    + marginal.logpdf(x)
+                    + 0.5 * z[observed, j] ** 2
+                    + 0.5 * _LOG_2PI
                 )
         for j, cdf in enumerate(self.category_cdfs_):
             code = data.codes[:, j]
@@ -508,7 +528,11 @@ class GaussianCopula(LatentMixin, BaseGenerator):
     def _assemble_columns(self, columns, n):
         p = len(self.marginal_fits_)
         continuous = np.column_stack(columns[:p]) if p else np.empty((n, 0))
-        codes = np.column_stack(columns[p:]).astype(np.intp) if len(columns) > p else np.empty((n, 0), np.intp)
+        codes = (
+            np.column_stack(columns[p:]).astype(np.intp)
+            if len(columns) > p
+            else np.empty((n, 0), np.intp)
+        )
         return MixedTable(continuous, codes, [c.size - 1 for c in self.category_cdfs_])
 
     def _inverse_transform(self, Z):

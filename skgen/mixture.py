@@ -112,7 +112,9 @@ class _BaseMixture(LatentMixin, BaseGenerator):
                 rows = np.flatnonzero(inverse.ravel() == index)
                 observed = ~pattern
                 if observed.any():
-                    out[rows] += self._gaussian_log_pdf(data.continuous[np.ix_(rows, observed)], observed)
+                    out[rows] += self._gaussian_log_pdf(
+                        data.continuous[np.ix_(rows, observed)], observed
+                    )
         return out
 
     def _gaussian_log_pdf(self, x, observed):

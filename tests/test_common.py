@@ -15,9 +15,10 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from skgen.base import SCORE_KINDS
+
 from _estimator_config import NOT_TABULAR, estimator_instances, expected_failed_checks
 from conftest import make_mixed_frame
-from skgen.base import SCORE_KINDS
 
 ESTIMATORS = estimator_instances()
 TABULAR = [e for e in ESTIMATORS if type(e).__name__ not in NOT_TABULAR]
@@ -103,7 +104,9 @@ def test_successive_samples_differ(estimator):
     first, second = model.sample(10), model.sample(10)
     assert not np.array_equal(first, second)
     # ... while an explicit random_state repeats one call exactly.
-    np.testing.assert_array_equal(model.sample(10, random_state=1), model.sample(10, random_state=1))
+    np.testing.assert_array_equal(
+        model.sample(10, random_state=1), model.sample(10, random_state=1)
+    )
 
 
 @pytest.mark.parametrize("estimator", TABULAR, ids=_id)
