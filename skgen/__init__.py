@@ -1,8 +1,22 @@
 """skgen: generative models as scikit-learn estimators."""
+
 __version__ = "0.1.0.dev0"
+
+from .density import GaussianCopula, KernelDensity
+from .mixture import BayesianGaussianMixture, GaussianMixture
 
 # Deep models import torch; they load on first access so `import skgen` stays light.
 _LAZY = {"Autoencoder": "skgen.neural", "VAE": "skgen.neural"}
+
+__all__ = [
+    "Autoencoder",
+    "BayesianGaussianMixture",
+    "GaussianCopula",
+    "GaussianMixture",
+    "KernelDensity",
+    "VAE",
+    "__version__",
+]
 
 
 def __getattr__(name):
@@ -14,4 +28,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_LAZY))
+    return sorted(set(globals()) | set(_LAZY))
