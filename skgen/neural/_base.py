@@ -215,10 +215,6 @@ class NeuralGenerator(BaseGenerator):
                 outputs.append(fn(module, chunk).cpu().numpy())
         return np.concatenate(outputs)
 
-    def _noise_generator(self):
-        """The fixed generator of Monte-Carlo scoring noise (common random numbers)."""
-        return torch.Generator().manual_seed(self._score_seed_)
-
     def _score_samples(self, data):
         scores = self._run(lambda module, x: self._module_scores(module, x), data)
         if self.score_kind == "reconstruction":
@@ -255,7 +251,8 @@ class NeuralGenerator(BaseGenerator):
 
     # ----------------------------------------------------------- pickling
     def __getstate__(self):
-        state = super().__getstate__()
+        # A copy: BaseEstimator may hand back the live __dict__ itself.
+        state = dict(super().__getstate__())
         net = state.get("net_")
         if net is not None and torch.device(net.device).type != "cpu":
             # Store CPU tensors so the model unpickles on a machine without the GPU.

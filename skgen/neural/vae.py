@@ -2,9 +2,12 @@
 
 from numbers import Integral, Real
 
+import torch
+
 from ..base import LatentMixin
 from ..utils._sklearn import Interval
 from ._base import NeuralGenerator
+from ._noise import row_keyed_normal
 from ._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
 from .modules import VAEModule
 
@@ -23,8 +26,9 @@ class VAE(LatentMixin, NeuralGenerator):
     ``score_samples`` is a lower bound on the log-density in the original
     space (``score_kind = "lower_bound"``): the importance-weighted bound with
     ``n_importance_samples`` samples (IWAE; one sample is the ELBO). More
-    samples give a tighter bound. The samples are common random numbers, so
-    each row's score is deterministic and independent of the other rows.
+    samples give a tighter bound. Each row's samples are a fixed function of
+    the row, so its score is deterministic and independent of the other rows,
+    while different rows get independent samples.
 
     Parameters
     ----------
@@ -118,4 +122,9 @@ class VAE(LatentMixin, NeuralGenerator):
         return VAEModule(layout, self.n_components, tuple(self.hidden_layer_sizes), self.beta)
 
     def _module_scores(self, module, x):
-        return module.log_prob(x, self.n_importance_samples, self._noise_generator())
+        # Each row's draws are keyed by the row itself: scores are deterministic
+        # and row-independent, and the noise of score() averages out over rows.
+        k, n, d = self.n_importance_samples, x.shape[0], self.n_components
+        draws = row_keyed_normal(x.cpu().numpy(), k * d, self._score_seed_)
+        eps = torch.as_tensor(draws.reshape(k, d, n).transpose(0, 2, 1), device=x.device)
+        return module.log_prob(x, eps)

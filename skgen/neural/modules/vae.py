@@ -49,15 +49,16 @@ class VAEModule(nn.Module):
         kl = 0.5 * (mu**2 + log_var.exp() - 1.0 - log_var).sum(-1).mean()
         return {"recon": recon, "kl": self.beta * kl}
 
-    def log_prob(self, x, n_importance_samples, generator):
-        """Importance-weighted lower bound on ``log p(x)`` (IWAE; ``k=1`` is the ELBO).
+    def log_prob(self, x, eps):
+        """Importance-weighted lower bound on ``log p(x)`` (IWAE; one sample is the ELBO).
 
-        The ``k`` standard-normal draws are shared by every row (common
-        random numbers), so a row's bound does not depend on the other rows.
+        ``eps`` holds the standard-normal draws, shape ``(k, n, n_components)``
+        (or ``(k, 1, n_components)`` to share them between rows), which lets
+        the caller fix them so that the bound is a deterministic function of
+        each row.
         """
-        k = n_importance_samples
+        k = eps.shape[0]
         mu, log_var = self.posterior(x)
-        eps = standard_normal((k, 1, self.n_components), generator, mu)
         std = torch.exp(0.5 * log_var)
         z = mu + std * eps  # (k, n, latent)
         log_px_z = self.head.log_prob(self.head(self.decoder(z)), x)
