@@ -1,13 +1,50 @@
 """GenerativeNet: skorch's NeuralNet trained on a module's own loss, with no targets."""
 
+import math
 from collections.abc import Mapping
 
+import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import PassthroughScoring
 from skorch.utils import to_tensor
 
-__all__ = ["GenerativeNet", "cpu_copy"]
+__all__ = ["BatchIterator", "GenerativeNet", "cpu_copy"]
+
+
+class BatchIterator:
+    """Drop-in for skorch's ``DataLoader`` that slices whole batches out of an array.
+
+    torch's ``DataLoader`` fetches and collates rows one by one, which costs
+    more than the forward pass of a small tabular network. Rows here are one
+    in-memory array (or a ``Subset`` of it, from skorch's ``ValidSplit``), so a
+    batch is a single fancy-indexing operation. Shuffling uses torch's global
+    RNG, which the estimators seed.
+    """
+
+    def __init__(self, dataset, batch_size=128, shuffle=False, **kwargs):
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+
+    def _rows(self):
+        dataset, index = self.dataset, None
+        while isinstance(dataset, torch.utils.data.Subset):
+            outer = np.asarray(dataset.indices)
+            index = outer if index is None else outer[index]
+            dataset = dataset.dataset
+        X = np.asarray(dataset.X)
+        return X, (np.arange(len(X)) if index is None else index)
+
+    def __len__(self):
+        return math.ceil(len(self.dataset) / self.batch_size)
+
+    def __iter__(self):
+        X, index = self._rows()
+        if self.shuffle:
+            index = index[torch.randperm(len(index)).numpy()]
+        for start in range(0, len(index), self.batch_size):
+            yield torch.from_numpy(X[index[start : start + self.batch_size]]), None
 
 
 class GenerativeNet(NeuralNet):
@@ -29,6 +66,9 @@ class GenerativeNet(NeuralNet):
         Unused (the loss comes from the module); kept because skorch requires one.
     train_split : callable or None, default=None
         No validation split unless given (e.g. ``skorch.dataset.ValidSplit(0.1)``).
+    iterator_train, iterator_valid : class, default=BatchIterator
+        Batches sliced from the in-memory array; pass
+        ``torch.utils.data.DataLoader`` for datasets that need it.
     **kwargs
         Any other :class:`skorch.NeuralNet` parameter.
 
@@ -51,8 +91,25 @@ class GenerativeNet(NeuralNet):
     True
     """
 
-    def __init__(self, module, *args, criterion=torch.nn.Identity, train_split=None, **kwargs):
-        super().__init__(module, criterion, *args, train_split=train_split, **kwargs)
+    def __init__(
+        self,
+        module,
+        *args,
+        criterion=torch.nn.Identity,
+        train_split=None,
+        iterator_train=BatchIterator,
+        iterator_valid=BatchIterator,
+        **kwargs,
+    ):
+        super().__init__(
+            module,
+            criterion,
+            *args,
+            train_split=train_split,
+            iterator_train=iterator_train,
+            iterator_valid=iterator_valid,
+            **kwargs,
+        )
 
     @property
     def _default_callbacks(self):
