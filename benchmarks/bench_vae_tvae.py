@@ -131,6 +131,10 @@ def fit_tvae(train, epochs, seed, args):
     return seconds, model.sample
 
 
+def _fmt(value, spec):
+    return "–" if np.isnan(value) else format(value, spec)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tables", nargs="+", default=list(TABLES), choices=list(TABLES))
@@ -182,8 +186,7 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|")
     for (table, model), r in summary.iterrows():
         ratio = r.s_per_epoch / tvae_speed[table] if tvae_speed is not None and model != "real data" else np.nan
-        fmt = lambda v, spec: "–" if np.isnan(v) else format(v, spec)
-        print(f"| {table} | {model} | {int(r.n_train)} | {fmt(r.s_per_epoch, '.3f')} | {fmt(ratio, '.2f')} "
+        print(f"| {table} | {model} | {int(r.n_train)} | {_fmt(r.s_per_epoch, '.3f')} | {_fmt(ratio, '.2f')} "
               f"| {r.shapes:.3f} | {r.pairs:.3f} | {r.accuracy:.3f} | {r.f1:.3f} |")
 
 

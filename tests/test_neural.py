@@ -13,7 +13,7 @@ from skorch.callbacks import Callback
 
 from skgen import VAE, Autoencoder
 from skgen.neural import GenerativeNet, TabularHead
-from skgen.preprocessing import Span, TabularEncoder
+from skgen.preprocessing import Span
 
 torch.set_num_threads(1)
 

@@ -7,8 +7,8 @@ import torch
 from ..base import LatentMixin
 from ..utils._sklearn import Interval
 from ._base import NeuralGenerator
-from ._noise import row_keyed_normal
 from ._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
+from ._noise import row_keyed_normal
 from .modules import VAEModule
 
 __all__ = ["VAE"]
