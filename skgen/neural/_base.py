@@ -2,6 +2,7 @@
 
 import copy
 import threading
+from abc import abstractmethod
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -192,8 +193,13 @@ class NeuralGenerator(BaseGenerator):
     def _model_input(self, data, dtype):
         return ((data - self.mean_) / self.scale_).astype(dtype)
 
+    @abstractmethod
     def _build_module(self, layout):
-        raise NotImplementedError
+        """The torch module to train, for data laid out as ``layout`` says."""
+
+    @abstractmethod
+    def _module_scores(self, module, x):
+        """Per-row scores of the float64 tensor ``x`` (model space) under ``module``."""
 
     # ---------------------------------------------------------- inference
     def _inference_module(self):
