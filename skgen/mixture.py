@@ -106,7 +106,9 @@ class _BaseMixture(LatentMixin, BaseGenerator):
         out += missing[:, can_miss] @ np.log(rho).T + (~missing[:, can_miss]) @ np.log1p(-rho).T
         for j, probs in enumerate(self.category_probs_):
             out += np.log(probs[:, data.codes[:, j]]).T
-        if p:
+        if p and not missing.any():
+            out += self._gaussian_log_pdf(data.continuous, np.ones(p, dtype=bool))
+        elif p:
             patterns, inverse = np.unique(missing, axis=0, return_inverse=True)
             for index, pattern in enumerate(patterns):
                 rows = np.flatnonzero(inverse.ravel() == index)
@@ -119,15 +121,24 @@ class _BaseMixture(LatentMixin, BaseGenerator):
 
     def _gaussian_log_pdf(self, x, observed):
         """Log-density of the observed dimensions under each component's marginal Gaussian."""
-        result = np.empty((x.shape[0], self.weights_.size))
-        for k, (mean, cov) in enumerate(zip(self.means_, self.covariances_)):
-            chol = linalg.cholesky(cov[np.ix_(observed, observed)], lower=True)
-            solved = linalg.solve_triangular(chol, (x - mean[observed]).T, lower=True)
-            result[:, k] = (
-                -0.5 * np.sum(solved**2, axis=0)
-                - np.log(np.diag(chol)).sum()
-                - 0.5 * observed.sum() * _LOG_2PI
+        means = self.means_[:, observed]
+        const = -0.5 * observed.sum() * _LOG_2PI
+        if self.covariance_type in ("diag", "spherical"):
+            # Diagonal covariances: three matrix products instead of K solves.
+            precision = 1.0 / np.diagonal(self.covariances_, axis1=1, axis2=2)[:, observed]
+            quad = (
+                (x**2) @ precision.T
+                - 2 * x @ (means * precision).T
+                + np.sum(means**2 * precision, axis=1)
             )
+            return -0.5 * quad + 0.5 * np.log(precision).sum(axis=1) + const
+        result = np.empty((x.shape[0], self.weights_.size))
+        for k, cov in enumerate(self.covariances_):
+            chol = linalg.cholesky(cov[np.ix_(observed, observed)], lower=True)
+            # Whitening with the precision's Cholesky factor is one BLAS product.
+            prec_chol = linalg.solve_triangular(chol, np.eye(chol.shape[0]), lower=True).T
+            y = x @ prec_chol - means[k] @ prec_chol
+            result[:, k] = -0.5 * np.sum(y**2, axis=1) - np.log(np.diag(chol)).sum() + const
         return result
 
     def _score_samples(self, data):
