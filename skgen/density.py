@@ -39,8 +39,10 @@ class KernelDensity(BaseGenerator):
     and on each column's missingness (keep the training value with probability
     ``1 - lambda``, else switch uniformly to another one). A training row whose
     value is missing contributes a standard normal in that column. With
-    ``discrete_bandwidth=None``, ``lambda = (C - 1) / C * n ** -0.5`` for a
-    column with ``C`` values.
+    ``discrete_bandwidth=None``, ``lambda = (C - 1) / (C n)`` for a column with
+    ``C`` values: about one training row's worth of probability is spread over
+    the other values, so unseen combinations keep a small probability while
+    category and missing-value rates stay those of the training data.
 
     Parameters
     ----------
@@ -136,7 +138,7 @@ default="gaussian"
         self.missing_columns_ = np.flatnonzero(np.isnan(data.continuous).any(axis=0))
         cards = list(data.cardinalities) + [2] * self.missing_columns_.size
         self.discrete_lambdas_ = np.array(
-            [(c - 1) / c * (n**-0.5 if switch is None else min(switch, 1.0)) for c in cards]
+            [(c - 1) / c * (1.0 / n if switch is None else switch) for c in cards]
         )
 
     def _discrete_codes(self, data):

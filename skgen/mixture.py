@@ -190,9 +190,10 @@ class GaussianMixture(_BaseMixture):
     max_iter : int, default=100
     n_init : int, default=1
     init_params : {"kmeans", "k-means++", "random", "random_from_data"}, default="kmeans"
-    pseudocount : float, default=0.5
+    pseudocount : float, default=0.1
         Added to each category and missingness count per component, so no
-        category seen in training gets probability zero in any component.
+        category seen in training gets probability zero in any component
+        (kept small so that rare missing values are not inflated).
     random_state : int, RandomState instance or None, default=None
         Passed unchanged to scikit-learn's mixture; also seeds ``sample``.
 
@@ -229,7 +230,7 @@ class GaussianMixture(_BaseMixture):
         max_iter=100,
         n_init=1,
         init_params="kmeans",
-        pseudocount=0.5,
+        pseudocount=0.1,
         random_state=None,
     ):
         self.n_components = n_components
@@ -304,7 +305,7 @@ default="dirichlet_process"
         max_iter=100,
         n_init=1,
         init_params="kmeans",
-        pseudocount=0.5,
+        pseudocount=0.1,
         random_state=None,
     ):
         self.n_components = n_components
