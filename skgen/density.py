@@ -246,7 +246,9 @@ class _Marginal:
             uniq, mid = uniq[keep], mid[keep]
         span = max(np.ptp(uniq), np.std(values), 1e-9)
         if uniq.size == 1:
-            return cls("empirical", knots=uniq + np.array([-0.5, 0.5]) * span, levels=np.array([0.0, 1.0]))
+            return cls(
+                "empirical", knots=uniq + np.array([-0.5, 0.5]) * span, levels=np.array([0.0, 1.0])
+            )
         knots = np.concatenate([[uniq[0] - 0.1 * span], uniq, [uniq[-1] + 0.1 * span]])
         levels = np.concatenate([[0.0], mid, [1.0]])
         return cls("empirical", knots=knots, levels=levels)

@@ -15,11 +15,19 @@ QUICK = {"synthesize_penguins.py"}
 
 @pytest.mark.parametrize(
     "script",
-    [pytest.param(p, marks=() if p.name in QUICK else pytest.mark.slow, id=p.name) for p in EXAMPLES],
+    [
+        pytest.param(p, marks=() if p.name in QUICK else pytest.mark.slow, id=p.name)
+        for p in EXAMPLES
+    ],
 )
 def test_example_runs(script, tmp_path):
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
     result = subprocess.run(
-        [sys.executable, str(script)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1800
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
     assert result.returncode == 0, result.stderr[-3000:]
