@@ -49,8 +49,13 @@ class _BaseMixture(LatentMixin, BaseGenerator):
         "pseudocount": [Interval(Real, 0.0, None, closed="neither")],
     }
 
+    #: the scikit-learn mixture that runs inside, with the same parameters
+    _sklearn_class = None
+
     def _sklearn_mixture(self):
-        raise NotImplementedError
+        params = self.get_params()
+        del params["pseudocount"]  # skgen's own: the discrete part of the model
+        return self._sklearn_class(**params)
 
     def _fit(self, data, seed):
         missing = np.isnan(data.continuous)
@@ -220,6 +225,8 @@ class GaussianMixture(_BaseMixture):
     (344, 3)
     """
 
+    _sklearn_class = sk_mixture.GaussianMixture
+
     def __init__(
         self,
         n_components=1,
@@ -243,17 +250,6 @@ class GaussianMixture(_BaseMixture):
         self.pseudocount = pseudocount
         self.random_state = random_state
 
-    def _sklearn_mixture(self):
-        return sk_mixture.GaussianMixture(
-            n_components=self.n_components,
-            covariance_type=self.covariance_type,
-            tol=self.tol,
-            reg_covar=self.reg_covar,
-            max_iter=self.max_iter,
-            n_init=self.n_init,
-            init_params=self.init_params,
-            random_state=self.random_state,
-        )
 
 
 class BayesianGaussianMixture(_BaseMixture):
@@ -292,6 +288,7 @@ default="dirichlet_process"
         ],
         "weight_concentration_prior": [None, Interval(Real, 0.0, None, closed="neither")],
     }
+    _sklearn_class = sk_mixture.BayesianGaussianMixture
 
     def __init__(
         self,
@@ -320,16 +317,3 @@ default="dirichlet_process"
         self.pseudocount = pseudocount
         self.random_state = random_state
 
-    def _sklearn_mixture(self):
-        return sk_mixture.BayesianGaussianMixture(
-            n_components=self.n_components,
-            covariance_type=self.covariance_type,
-            weight_concentration_prior_type=self.weight_concentration_prior_type,
-            weight_concentration_prior=self.weight_concentration_prior,
-            tol=self.tol,
-            reg_covar=self.reg_covar,
-            max_iter=self.max_iter,
-            n_init=self.n_init,
-            init_params=self.init_params,
-            random_state=self.random_state,
-        )
