@@ -39,8 +39,10 @@ class KernelDensity(BaseGenerator):
     and on each column's missingness (keep the training value with probability
     ``1 - lambda``, else switch uniformly to another one). A training row whose
     value is missing contributes a standard normal in that column. With
-    ``discrete_bandwidth=None``, ``lambda = (C - 1) / C * n ** -0.5`` for a
-    column with ``C`` values.
+    ``discrete_bandwidth=None``, ``lambda = (C - 1) / (C n)`` for a column with
+    ``C`` values: about one training row's worth of probability is spread over
+    the other values, so unseen combinations keep a small probability while
+    category and missing-value rates stay those of the training data.
 
     Parameters
     ----------
@@ -136,7 +138,7 @@ default="gaussian"
         self.missing_columns_ = np.flatnonzero(np.isnan(data.continuous).any(axis=0))
         cards = list(data.cardinalities) + [2] * self.missing_columns_.size
         self.discrete_lambdas_ = np.array(
-            [(c - 1) / c * (n**-0.5 if switch is None else min(switch, 1.0)) for c in cards]
+            [(c - 1) / c * (1.0 / n if switch is None else switch) for c in cards]
         )
 
     def _discrete_codes(self, data):
@@ -230,17 +232,25 @@ class _Marginal:
 
     @classmethod
     def empirical(cls, values, max_knots=256):
-        """Linear interpolation of the empirical CDF, with tails a tenth of the range wide."""
-        n = values.size
-        knots = np.unique(np.quantile(values, np.linspace(0, 1, min(n, max_knots))))
-        span = max(knots[-1] - knots[0], np.std(values), 1e-9)
-        if knots.size == 1:
-            knots = knots + np.array([-0.5, 0.5]) * span
-        levels = np.linspace(0, 1, knots.size)
-        tail = 1.0 / (2 * n + 2)
-        levels = tail + (1 - 2 * tail) * levels
-        knots = np.concatenate([[knots[0] - 0.1 * span], knots, [knots[-1] + 0.1 * span]])
-        levels = np.concatenate([[0.0], levels, [1.0]])
+        """Linear interpolation of the mid-point empirical CDF.
+
+        Each distinct value sits at the middle of its probability step, so tied
+        values (integers) keep their probability after sampling and rounding.
+        Tails a tenth of the range wide hold the probability below the
+        smallest and above the largest value.
+        """
+        uniq, counts = np.unique(values, return_counts=True)
+        mid = (np.cumsum(counts) - counts / 2.0) / values.size
+        if uniq.size > max_knots:
+            keep = np.unique(np.linspace(0, uniq.size - 1, max_knots).round().astype(int))
+            uniq, mid = uniq[keep], mid[keep]
+        span = max(np.ptp(uniq), np.std(values), 1e-9)
+        if uniq.size == 1:
+            return cls(
+                "empirical", knots=uniq + np.array([-0.5, 0.5]) * span, levels=np.array([0.0, 1.0])
+            )
+        knots = np.concatenate([[uniq[0] - 0.1 * span], uniq, [uniq[-1] + 0.1 * span]])
+        levels = np.concatenate([[0.0], mid, [1.0]])
         return cls("empirical", knots=knots, levels=levels)
 
     def cdf(self, x):
@@ -302,7 +312,7 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         "lognorm", "beta", "uniform", "truncnorm"`` and ``"empirical"``.
         ``"auto"`` tries ``["norm", "logistic", "gamma", "lognorm", "uniform",
         "truncnorm"]``, falling back to ``"empirical"``.
-    ks_alpha : float, default=0.01
+    ks_alpha : float, default=0.05
         Level of the KS test that sends a column to the empirical marginal.
     max_fit_rows : int, default=5000
         Marginals are fitted on at most this many rows (drawn at random).
@@ -343,7 +353,7 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         self,
         *,
         marginals="auto",
-        ks_alpha=0.01,
+        ks_alpha=0.05,
         max_fit_rows=5000,
         shrinkage=1e-4,
         random_state=None,

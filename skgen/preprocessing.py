@@ -122,8 +122,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     Column kinds are inferred in ``fit``: ``bool`` columns are *boolean*;
     datetimes are *datetime*; category, object and string columns are
     *categorical*; integer columns, and float columns whose values are all whole
-    numbers, are *integer*; other numbers are *continuous*. ``discrete_columns``
-    forces columns to be categorical.
+    numbers, are *integer*, unless they take at most ``max_integer_levels``
+    distinct values, in which case they are *categorical* (a year, a rating,
+    a count of children: rounding a continuous model's output would distort
+    them); other numbers are *continuous*. ``discrete_columns`` forces columns
+    to be categorical.
 
     Encoded matrix (``transform``), column by column, described by ``layout_``:
 
@@ -155,6 +158,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         its most likely mode ``k`` plus a one-hot of ``k``.
     max_categories : int, default=50
         Cap on codes per categorical column (see the high-cardinality rule).
+    max_integer_levels : int, default=10
+        Integer columns with at most this many distinct values are categorical.
     n_modes : int, default=10
         Largest number of modes per column for ``continuous="mode"``.
     n_quantiles : int, default=1000
@@ -195,6 +200,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     _parameter_constraints = {
         "continuous": [StrOptions({"standard", "quantile", "mode"})],
         "max_categories": [Interval(Integral, 2, None, closed="left")],
+        "max_integer_levels": [Interval(Integral, 0, None, closed="left")],
         "n_modes": [Interval(Integral, 1, None, closed="left")],
         "n_quantiles": [Interval(Integral, 2, None, closed="left")],
         "discrete_columns": [list, tuple, None],
@@ -207,6 +213,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         continuous="standard",
         *,
         max_categories=50,
+        max_integer_levels=10,
         n_modes=10,
         n_quantiles=1000,
         discrete_columns=None,
@@ -215,6 +222,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     ):
         self.continuous = continuous
         self.max_categories = max_categories
+        self.max_integer_levels = max_integer_levels
         self.n_modes = n_modes
         self.n_quantiles = n_quantiles
         self.discrete_columns = discrete_columns
@@ -304,8 +312,14 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             self._fit_modes(column, values, rng)
         return column
 
+    def _infer_kind(self, series, force_discrete):
+        kind = self._infer_dtype_kind(series, force_discrete)
+        if kind == "integer" and series.nunique(dropna=True) <= self.max_integer_levels:
+            return "categorical"
+        return kind
+
     @staticmethod
-    def _infer_kind(series, force_discrete):
+    def _infer_dtype_kind(series, force_discrete):
         dtype = series.dtype
         if force_discrete:
             return "categorical"
