@@ -279,7 +279,8 @@ def test_tabular_head_likelihood_matches_torch_distributions():
     assert x.shape == (5, 7)
     assert torch.all(x[:, 1:4].sum(-1) == 1) and torch.all(x[:, 5:].sum(-1) == 1)
     assert torch.all(x[:, 4].abs() <= 1)
-    mean, std, (logits_b, logits_c) = head._split(params)
+    mean, std, logits = head._split(params)
+    logits_b, logits_c = logits[:, 0, :3], logits[:, 1, :2]
     expected = (
         torch.distributions.Normal(mean[:, 0], std[:, 0]).log_prob(x[:, 0])
         + torch.distributions.Normal(torch.tanh(params[:, 1]), std[:, 1]).log_prob(x[:, 4])

@@ -64,7 +64,8 @@ class TabularHead(nn.Module):
     Notes
     -----
     The head's output (``forward``) is a flat parameter tensor: continuous
-    means, then continuous raw scales, then the logits of each discrete span.
+    means, then continuous raw scales, then the discrete logits laid out as a
+    (span, category) grid padded to the widest span.
     All methods accept leading batch dimensions, e.g. ``(k, n, ...)`` for
     importance samples, broadcast against data of shape ``(n, n_features)``.
     """
@@ -82,14 +83,27 @@ class TabularHead(nn.Module):
                 discrete.append((offsets, span.width))
             offsets += span.width
         self.n_features = offsets
-        self.discrete_spans = discrete
         self.learn_std = learn_std
         self.min_std = min_std
+        self.n_continuous = len(continuous)
         self.register_buffer("continuous_index", torch.tensor(continuous, dtype=torch.long))
         self.register_buffer("tanh_mask", torch.tensor(tanh, dtype=torch.bool))
-        n_continuous = len(continuous)
-        self.n_continuous = n_continuous
-        n_params = n_continuous * (2 if learn_std else 1) + sum(w for _, w in discrete)
+        # Discrete spans are handled together as a (span, category) grid padded
+        # to the widest span: the linear layer emits the logits in grid layout
+        # (padding cells are masked), so one log_softmax serves every span.
+        widest = max((width for _, width in discrete), default=0)
+        data_grid = torch.full((len(discrete), widest), offsets, dtype=torch.long)
+        for row, (start, width) in enumerate(discrete):
+            data_grid[row, :width] = torch.arange(start, start + width)
+        valid = data_grid < offsets
+        # Grid cell -> data column (padding -> an extra zero column appended to x).
+        self.register_buffer("data_grid", data_grid)
+        self.register_buffer("grid_bias", torch.where(valid, 0.0, -1e30))
+        self.register_buffer("grid_cells", valid.flatten().nonzero().flatten())
+        self.register_buffer("discrete_index", data_grid[valid])
+        self.grid_shape = (len(discrete), widest)
+        self.n_grid = len(discrete) * widest
+        n_params = self.n_continuous * (2 if learn_std else 1) + self.n_grid
         self.linear = nn.Linear(in_features, n_params)
 
     def forward(self, hidden):
@@ -97,27 +111,29 @@ class TabularHead(nn.Module):
 
     # ------------------------------------------------------------ params
     def _split(self, params):
+        """Continuous means, standard deviations (or None) and the grid of discrete logits."""
         c = self.n_continuous
         raw_mean = params[..., :c]
         mean = torch.where(self.tanh_mask, torch.tanh(raw_mean), raw_mean)
-        position = c
         std = None
         if self.learn_std:
             std = F.softplus(params[..., c : 2 * c]) + self.min_std
-            position = 2 * c
-        logits = []
-        for _, width in self.discrete_spans:
-            logits.append(params[..., position : position + width])
-            position += width
+        grid = params[..., params.shape[-1] - self.n_grid :]
+        logits = grid.unflatten(-1, self.grid_shape) + self.grid_bias
         return mean, std, logits
 
-    def _assemble(self, continuous, discrete):
+    def _assemble(self, continuous, grid):
         shape = continuous.shape[:-1] + (self.n_features,)
         out = continuous.new_zeros(shape)
         out[..., self.continuous_index] = continuous
-        for (start, width), block in zip(self.discrete_spans, discrete):
-            out[..., start : start + width] = block
+        out[..., self.discrete_index] = grid.flatten(-2)[..., self.grid_cells]
         return out
+
+    def _discrete_log_prob(self, logits, x):
+        # Padding logits are so negative that they get no probability, and the
+        # data's padding cells are 0, so they add nothing to the sum.
+        x_grid = torch.cat([x, x.new_zeros(x.shape[:-1] + (1,))], dim=-1)[..., self.data_grid]
+        return (x_grid * F.log_softmax(logits, dim=-1)).sum((-1, -2))
 
     # ------------------------------------------------------ likelihoods
     def log_prob(self, params, x):
@@ -125,26 +141,25 @@ class TabularHead(nn.Module):
         mean, std, logits = self._split(params)
         if std is None:
             raise ValueError("log_prob needs a head built with learn_std=True.")
-        values = x[..., self.continuous_index]
-        z = (values - mean) / std
+        z = (x[..., self.continuous_index] - mean) / std
         total = (-0.5 * z**2 - torch.log(std) - _LOG_SQRT_2PI).sum(-1)
-        for (start, width), block in zip(self.discrete_spans, logits):
-            total = total + (x[..., start : start + width] * F.log_softmax(block, dim=-1)).sum(-1)
+        if self.n_grid:
+            total = total + self._discrete_log_prob(logits, x)
         return total
 
     def reconstruction_error(self, params, x):
         """Per-row half squared error of continuous values plus cross-entropy of discrete spans."""
         mean, _, logits = self._split(params)
         total = 0.5 * ((x[..., self.continuous_index] - mean) ** 2).sum(-1)
-        for (start, width), block in zip(self.discrete_spans, logits):
-            total = total - (x[..., start : start + width] * F.log_softmax(block, dim=-1)).sum(-1)
+        if self.n_grid:
+            total = total - self._discrete_log_prob(logits, x)
         return total
 
     # ----------------------------------------------------------- decoding
     def mean(self, params):
         """Expected row: continuous means and category probabilities."""
         mean, _, logits = self._split(params)
-        return self._assemble(mean, [F.softmax(block, dim=-1) for block in logits])
+        return self._assemble(mean, F.softmax(logits, dim=-1))
 
     def sample(self, params, generator, *, continuous_noise=True):
         """Draw one row per parameter vector with the CPU ``torch.Generator`` ``generator``.
@@ -157,8 +172,8 @@ class TabularHead(nn.Module):
         if continuous_noise and std is not None:
             continuous = mean + std * standard_normal(mean.shape, generator, mean)
             continuous = torch.where(self.tanh_mask, continuous.clamp(-1.0, 1.0), continuous)
-        discrete = []
-        for block in logits:
-            choice = torch.argmax(block + gumbel(block.shape, generator, block), dim=-1)
-            discrete.append(F.one_hot(choice, block.shape[-1]).to(block.dtype))
-        return self._assemble(continuous, discrete)
+        one_hot = logits  # no discrete spans: an empty grid
+        if self.n_grid:
+            choice = torch.argmax(logits + gumbel(logits.shape, generator, logits), dim=-1)
+            one_hot = F.one_hot(choice, logits.shape[-1]).to(logits.dtype)
+        return self._assemble(continuous, one_hot)
