@@ -106,6 +106,7 @@ def fit_skgen(train, epochs, seed, args):
     model = VAE(
         n_components=args.latent,
         hidden_layer_sizes=tuple(args.hidden),
+        beta=args.beta,
         continuous=args.continuous,
         max_epochs=epochs,
         batch_size=args.batch_size,
@@ -147,6 +148,7 @@ def main():
     parser.add_argument("--latent", type=int, default=16)
     parser.add_argument("--hidden", type=int, nargs="+", default=[128, 128])
     parser.add_argument("--continuous", default="quantile")
+    parser.add_argument("--beta", type=float, default=0.5, help="0.5 matches TVAE's loss_factor=2")
     parser.add_argument("--batch-size", type=int, default=500, help="TVAE's batch size")
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--output", default=None, help="CSV file for the raw rows")
