@@ -118,6 +118,13 @@ def test_warm_start_and_partial_fit_continue_training(X):
         fresh.partial_fit(X[:, :2])
 
 
+def test_optimizer_by_name_or_class(X):
+    by_name = VAE(n_components=2, **FAST, optimizer="sgd").fit(X)
+    by_class = VAE(n_components=2, **FAST, optimizer=torch.optim.SGD).fit(X)
+    assert isinstance(by_name.net_.optimizer_, torch.optim.SGD)
+    np.testing.assert_array_equal(by_name.transform(X), by_class.transform(X))
+
+
 def test_without_warm_start_fit_starts_again(X):
     vae = VAE(n_components=2, **FAST).fit(X)
     vae.fit(X)
