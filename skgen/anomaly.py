@@ -129,7 +129,7 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
             if X.shape[0] < 2:
                 raise ValueError(
                     'contamination="auto" holds out rows to set the threshold and needs at '
-                    f"least 2 rows, got {X.shape[0]}; pass a float contamination instead."
+                    f"least 2 rows, got n_samples={X.shape[0]}; pass a float contamination instead."
                 )
             X_fit, X_held = train_test_split(
                 X, test_size=self.validation_fraction, random_state=seed_from(self.random_state)
