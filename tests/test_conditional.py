@@ -174,3 +174,14 @@ def test_sample_in_chunks_is_independent_of_n_jobs(iris):
     assert not np.array_equal(serial[:1000], serial[1000:2000])
     with pytest.raises(ValueError, match="chunk_size"):
         sample_in_chunks(model, 10, chunk_size=0)
+
+
+def _gaussian_mixture_base():
+    from skgen import GaussianMixture
+
+    return ClassConditional(GaussianMixture(n_components=1, random_state=0))
+
+
+@parametrize_with_checks([_gaussian_mixture_base()])
+def test_sklearn_classifier_checks_gaussian_mixture(estimator, check):
+    check(estimator)
