@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, OutlierMixin, clone
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
-from .conditional import check_X_for_meta
+from .conditional import check_X_for_meta, score_rows
 from .utils import seed_from
 from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 
@@ -134,7 +134,7 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
             X_fit, X_held = train_test_split(
                 X, test_size=self.validation_fraction, random_state=seed_from(self.random_state)
             )
-            self.heldout_scores_ = clone(self.estimator).fit(X_fit).score_samples(X_held)
+            self.heldout_scores_ = score_rows(clone(self.estimator).fit(X_fit), X_held)
         self.estimator_ = clone(self.estimator).fit(X)
         self.train_scores_ = self.estimator_.score_samples(X)
         return self
@@ -164,10 +164,12 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
         -------
         scores : ndarray of shape (n_samples,)
             The generator's ``score_samples``: a log-density, or the negative
-            reconstruction error for ``score_kind="reconstruction"``.
+            reconstruction error for ``score_kind="reconstruction"``. On a
+            DataFrame, a row with a category (or a missing value) the model
+            never saw gets -inf: the model gives it no probability.
         """
         check_is_fitted(self)
-        return self.estimator_.score_samples(check_X_for_meta(self, X, reset=False))
+        return score_rows(self.estimator_, check_X_for_meta(self, X, reset=False))
 
     def decision_function(self, X):
         """``score_samples(X) - offset_``: negative for outliers.

@@ -1,5 +1,6 @@
 """Class-conditional generation: one generator per class, and Bayes' rule on top."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -61,6 +62,27 @@ def check_X_for_meta(estimator, X, y="no_validation", *, reset):
     return validate_data(estimator, X, y, reset=reset, dtype=[np.float64, np.float32])
 
 
+def score_rows(estimator, X):
+    """``estimator.score_samples(X)``, with -inf for DataFrame rows it cannot score.
+
+    A generator fit on a DataFrame raises a ValueError for a category (or a
+    missing value) its training rows never had: it gives such rows no
+    probability. Here those rows get a log-density of -inf and the other rows
+    their score; the failing rows are found by bisection, so a few of them
+    cost a few extra calls. Arrays are scored as they are (an error there is
+    a real error).
+    """
+    if not isinstance(X, pd.DataFrame):
+        return estimator.score_samples(X)
+    try:
+        return estimator.score_samples(X)
+    except ValueError:
+        if X.shape[0] == 1:
+            return np.array([-np.inf])
+    half = X.shape[0] // 2
+    return np.concatenate([score_rows(estimator, X.iloc[:half]), score_rows(estimator, X.iloc[half:])])
+
+
 class ClassConditional(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """Class-conditional generator and generative classifier.
 
@@ -76,6 +98,11 @@ class ClassConditional(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
       :meth:`predict_proba`. With a Gaussian per class this is quadratic
       discriminant analysis; with a mixture or a deep model it is a more
       flexible generative classifier.
+
+    On a DataFrame, a row with a category (or a missing value) that one
+    class's training rows never had gets log p(x | that class) = -inf, so that
+    class gets probability 0. A row that every class model gives zero density
+    gets the prior as its class probabilities, with a warning.
 
     ``score`` is the classifier's accuracy (so ``GridSearchCV`` tunes it as a
     classifier); the per-class scores are only comparable across classes when
@@ -173,8 +200,18 @@ class ClassConditional(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 shared.score_samples(X, y=np.full(X.shape[0], label)) for label in self.classes_
             ]
         else:
-            columns = [estimator.score_samples(X) for estimator in self.estimators_]
-        return np.column_stack(columns)
+            columns = [score_rows(estimator, X) for estimator in self.estimators_]
+        log_likelihood = np.column_stack(columns)
+        n_impossible = int(np.sum(np.all(np.isneginf(log_likelihood), axis=1)))
+        if n_impossible:
+            warnings.warn(
+                f"{n_impossible} row(s) have zero density under every class model (for "
+                "example a category or a missing value no class had in fit); their class "
+                "probabilities are the prior.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return log_likelihood
 
     def _joint_log_likelihood(self, X):
         with np.errstate(divide="ignore"):

@@ -120,3 +120,15 @@ def test_grid_search_over_the_generator(shifted_outliers):
         cv=3,
     ).fit(X_train)
     assert search.best_params_ == {"estimator__var_floor": 1e-6}
+
+
+def test_unseen_category_is_an_outlier():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"x": rng.normal(size=300), "kind": pd.Series(rng.choice(["a", "b"], 300), dtype="str")}
+    )
+    detector = GenerativeOutlierDetector(DiagonalGaussian(), random_state=0).fit(frame)
+    test = pd.DataFrame({"x": [0.0, 0.0], "kind": ["a", "zzz"]})
+    scores = detector.score_samples(test)
+    assert np.isfinite(scores[0]) and np.isneginf(scores[1])
+    assert detector.predict(test).tolist() == [1, -1]

@@ -185,3 +185,25 @@ def _gaussian_mixture_base():
 @parametrize_with_checks([_gaussian_mixture_base()])
 def test_sklearn_classifier_checks_gaussian_mixture(estimator, check):
     check(estimator)
+
+
+def test_category_seen_in_one_class_only():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "x": rng.normal(size=80),
+            "island": pd.Series(["north"] * 40 + list(rng.choice(["north", "south"], 40)), dtype="str"),
+        }
+    )
+    labels = np.array(["a"] * 40 + ["b"] * 40)
+    model = ClassConditional(DiagonalGaussian()).fit(frame, labels)
+    test = pd.DataFrame({"x": [0.0, 0.1, 0.2], "island": ["north", "south", "north"]})
+    # Class "a" never saw "south": that row is impossible under it.
+    scores = model.score_samples(test, ["a", "a", "b"])
+    assert np.isneginf(scores[1]) and np.isfinite(scores[[0, 2]]).all()
+    proba = model.predict_proba(test)
+    np.testing.assert_allclose(proba[1], [0.0, 1.0])
+    assert np.isfinite(model.score_samples(test)).all()
+    unseen = pd.DataFrame({"x": [0.0], "island": ["east"]})
+    with pytest.warns(UserWarning, match="zero density under every class"):
+        np.testing.assert_allclose(model.predict_proba(unseen), [model.class_prior_])
