@@ -1,6 +1,6 @@
 """Anomaly detection with any generative model: low score means anomalous."""
 
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, OutlierMixin, clone
@@ -9,6 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .conditional import check_X_for_meta, score_rows
 from .utils import seed_from
+from .utils._parallel import take_rows
 from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 
 __all__ = ["GenerativeOutlierDetector"]
@@ -35,22 +36,34 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
 
     How ``offset_`` is set:
 
-    - ``contamination`` a float: the ``contamination`` quantile of the
-      training rows' scores, so that this fraction of the training rows is
-      flagged (as in IsolationForest).
-    - ``contamination="auto"``: the training data are taken to be normal. A
-      fraction ``validation_fraction`` of the rows is held out, a clone is
-      fit on the rest, and ``offset_`` is the ``auto_quantile`` quantile
-      (default 1 %) of the held-out rows' scores. The final model is then
-      refit on all rows. Held-out scores are used because a model scores its
-      own training rows too well (a kernel density, for one, scores every
-      training row with its own kernel), so a threshold from training scores
-      would flag far too many new normal rows.
+    - ``contamination`` a float: the model is fit on all rows and ``offset_``
+      is the ``contamination`` quantile of their scores, so that this fraction
+      of the training rows is flagged (as in IsolationForest).
+    - ``contamination="auto"`` (split-conformal): the training rows are taken
+      to be normal. The model is fit on a random ``1 - validation_fraction``
+      of them and scores the ``m`` held-out rows; ``offset_`` is the ``k``-th
+      lowest held-out score with ``k = floor(auto_quantile * (m + 1))``
+      (``-inf``, flagging nothing, when ``k = 0``). For a new row from the
+      training distribution, the chance of being flagged is then
+      ``k / (m + 1) <= auto_quantile``, whatever the model, so
+      ``auto_quantile`` is the false-alarm rate aimed at. Held-out scores are
+      needed because a model scores its own training rows too well (a kernel
+      density scores every training row with its own kernel), and the model
+      is not refit on all rows afterwards because its scores would then no
+      longer match the threshold (a model fit on more rows scores new rows
+      higher, so too few would be flagged).
+
+    Training data that contain anomalies shape the model too (a mixture may
+    spend a component on a cluster of anomalies). With ``trim_fraction > 0``
+    the model is refit ``trim_rounds`` times, each time without the
+    ``trim_fraction`` of training rows it scores lowest (a trimmed-likelihood
+    fit, like the reweighting step of the minimum covariance determinant).
 
     The scores behind the threshold are kept, so changing ``contamination``
     (or ``auto_quantile``) after ``fit`` with ``set_params`` re-thresholds
-    without refitting; switching to ``"auto"`` after a fit with a float needs
-    a refit, since no rows were held out then.
+    without refitting: a float then takes the quantile of the scores of all
+    rows passed to ``fit``. Switching to ``"auto"`` after a fit with a float
+    needs a refit, since no rows were held out then.
 
     Parameters
     ----------
@@ -60,16 +73,25 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
         Expected fraction of outliers in the training data.
     validation_fraction : float in (0, 1), default=0.2
         Rows held out to set the threshold when ``contamination="auto"``.
-    auto_quantile : float in (0, 0.5], default=0.01
-        With ``contamination="auto"``, the fraction of held-out (normal) rows
-        that falls below the threshold: the false-alarm rate aimed at.
+    auto_quantile : float in (0, 0.5], default=0.05
+        With ``contamination="auto"``, the false-alarm rate aimed at: the
+        chance that a new normal row is flagged is at most this.
+    trim_fraction : float in [0, 0.5), default=0.0
+        Fraction of lowest-scoring training rows left out of each refit.
+    trim_rounds : int, default=1
+        Number of trimmed refits (when ``trim_fraction > 0``).
     random_state : None, int or RandomState, default=None
         Seeds the held-out split.
 
     Attributes
     ----------
     estimator_ : generator
-        The model fitted on all training rows.
+        The fitted model: on all training rows, or with
+        ``contamination="auto"`` on all but the held-out rows.
+    heldout_scores_ : ndarray or None
+        Scores of the held-out rows (``contamination="auto"`` only).
+    train_scores_ : ndarray
+        Scores of all rows passed to ``fit``.
     offset_ : float
         Threshold on ``score_samples``: rows scoring below it are outliers.
     n_features_in_ : int
@@ -92,6 +114,8 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
         "contamination": [StrOptions({"auto"}), Interval(Real, 0, 0.5, closed="right")],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "auto_quantile": [Interval(Real, 0, 0.5, closed="right")],
+        "trim_fraction": [Interval(Real, 0, 0.5, closed="left")],
+        "trim_rounds": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     }
 
@@ -101,13 +125,17 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
         *,
         contamination="auto",
         validation_fraction=0.2,
-        auto_quantile=0.01,
+        auto_quantile=0.05,
+        trim_fraction=0.0,
+        trim_rounds=1,
         random_state=None,
     ):
         self.estimator = estimator
         self.contamination = contamination
         self.validation_fraction = validation_fraction
         self.auto_quantile = auto_quantile
+        self.trim_fraction = trim_fraction
+        self.trim_rounds = trim_rounds
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -134,10 +162,20 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
             X_fit, X_held = train_test_split(
                 X, test_size=self.validation_fraction, random_state=seed_from(self.random_state)
             )
-            self.heldout_scores_ = score_rows(clone(self.estimator).fit(X_fit), X_held)
-        self.estimator_ = clone(self.estimator).fit(X)
-        self.train_scores_ = self.estimator_.score_samples(X)
+            self.estimator_ = self._fit_trimmed(X_fit)
+            self.heldout_scores_ = score_rows(self.estimator_, X_held)
+        else:
+            self.estimator_ = self._fit_trimmed(X)
+        self.train_scores_ = score_rows(self.estimator_, X)
         return self
+
+    def _fit_trimmed(self, X):
+        model = clone(self.estimator).fit(X)
+        for _ in range(self.trim_rounds if self.trim_fraction > 0 else 0):
+            scores = score_rows(model, X)
+            kept = scores >= _low_quantile(scores, self.trim_fraction)
+            model = clone(self.estimator).fit(take_rows(X, kept))
+        return model
 
     @property
     def offset_(self):
@@ -150,7 +188,7 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
                     'contamination was set to "auto" after a fit with a float contamination; '
                     "refit, so that rows are held out to set the threshold."
                 )
-            return _low_quantile(self.heldout_scores_, self.auto_quantile)
+            return _conformal_threshold(self.heldout_scores_, self.auto_quantile)
         return _low_quantile(self.train_scores_, contamination)
 
     def score_samples(self, X):
@@ -196,6 +234,14 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
         is_inlier : ndarray of shape (n_samples,)
         """
         return np.where(self.decision_function(X) < 0, -1, 1)
+
+
+def _conformal_threshold(heldout_scores, false_alarm_rate):
+    """The k-th lowest held-out score, k = floor(rate * (m + 1)); -inf when k = 0."""
+    rank = int(np.floor(false_alarm_rate * (heldout_scores.size + 1)))
+    if rank == 0:
+        return -np.inf
+    return float(np.sort(heldout_scores)[rank - 1])
 
 
 def _low_quantile(scores, fraction):
