@@ -230,3 +230,12 @@ def test_float_counts_match_imbalanced_learn():
         assert resampler.sampling_strategy_ == validation.check_sampling_strategy(
             ratio, y, "over-sampling"
         )
+
+
+def test_applications_import_no_optional_package():
+    code = (
+        "import sys, skgen.augmentation, skgen.anomaly, skgen.conditional; "
+        "print(sorted(m for m in ('torch', 'matplotlib', 'imblearn', 'dask') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
