@@ -19,7 +19,20 @@ def iris():
     return load_iris(return_X_y=True)
 
 
-@parametrize_with_checks([ClassConditional(DiagonalGaussian(random_state=0))])
+# The check compares predictions on an array and on a DataFrame of the same small
+# integers. skgen's encoder reads low-cardinality integer DataFrame columns as
+# discrete (scored with counting measure) while an array is continuous, so the
+# class models, and their predictions, differ by design.
+EXPECTED_FAILED = {
+    "check_classifier_data_not_an_array": "a DataFrame of small integers is a discrete "
+    "table for skgen's encoder, an array is continuous: different class models by design",
+}
+
+
+@parametrize_with_checks(
+    [ClassConditional(DiagonalGaussian(random_state=0))],
+    expected_failed_checks=lambda estimator: EXPECTED_FAILED,
+)
 def test_sklearn_classifier_checks(estimator, check):
     check(estimator)
 
@@ -182,7 +195,9 @@ def _gaussian_mixture_base():
     return ClassConditional(GaussianMixture(n_components=1, random_state=0))
 
 
-@parametrize_with_checks([_gaussian_mixture_base()])
+@parametrize_with_checks(
+    [_gaussian_mixture_base()], expected_failed_checks=lambda estimator: EXPECTED_FAILED
+)
 def test_sklearn_classifier_checks_gaussian_mixture(estimator, check):
     check(estimator)
 
