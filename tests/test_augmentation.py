@@ -239,3 +239,24 @@ def test_applications_import_no_optional_package():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_grid_over_gaussian_mixture_components_in_imblearn_pipeline(imbalanced):
+    imblearn_pipeline = pytest.importorskip("imblearn.pipeline")
+    from skgen import GaussianMixture
+
+    X, y = imbalanced
+    pipe = imblearn_pipeline.Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("resampler", GenerativeResampler(GaussianMixture(random_state=0), random_state=0)),
+            ("clf", LogisticRegression(max_iter=500)),
+        ]
+    )
+    search = GridSearchCV(
+        pipe, {"resampler__estimator__n_components": [1, 2]}, scoring="balanced_accuracy", cv=3
+    ).fit(X, y)
+    assert search.best_params_["resampler__estimator__n_components"] in (1, 2)
+    fitted = search.best_estimator_.named_steps["resampler"]
+    n_components = search.best_params_["resampler__estimator__n_components"]
+    assert all(g.n_components == n_components for g in fitted.estimators_.values())
