@@ -248,7 +248,10 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
     _parameter_constraints = {
         "estimator": [HasMethods(["fit"])],
         "generator": [HasMethods(["fit", "sample"])],
-        "n_synthetic": [Interval(Real, 0, None, closed="left"), Interval(Integral, 0, None, closed="left")],
+        "n_synthetic": [
+            Interval(Real, 0, None, closed="left"),
+            Interval(Integral, 0, None, closed="left"),
+        ],
         "label_distribution": [StrOptions({"prior", "balanced"})],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],

@@ -80,7 +80,9 @@ def score_rows(estimator, X):
         if X.shape[0] == 1:
             return np.array([-np.inf])
     half = X.shape[0] // 2
-    return np.concatenate([score_rows(estimator, X.iloc[:half]), score_rows(estimator, X.iloc[half:])])
+    return np.concatenate(
+        [score_rows(estimator, X.iloc[:half]), score_rows(estimator, X.iloc[half:])]
+    )
 
 
 class ClassConditional(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -194,24 +196,14 @@ class ClassConditional(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         """``(n_samples, n_classes)`` array of log p(x | class)."""
         check_is_fitted(self)
         X = check_X_for_meta(self, X, reset=False)
-        if len(self.estimators_) == 1 and len(self.classes_) > 1:
+        if len(self.estimators_) == 1:  # one natively conditional model
             shared = self.estimators_[0]
             columns = [
                 shared.score_samples(X, y=np.full(X.shape[0], label)) for label in self.classes_
             ]
         else:
             columns = [score_rows(estimator, X) for estimator in self.estimators_]
-        log_likelihood = np.column_stack(columns)
-        n_impossible = int(np.sum(np.all(np.isneginf(log_likelihood), axis=1)))
-        if n_impossible:
-            warnings.warn(
-                f"{n_impossible} row(s) have zero density under every class model (for "
-                "example a category or a missing value no class had in fit); their class "
-                "probabilities are the prior.",
-                UserWarning,
-                stacklevel=3,
-            )
-        return log_likelihood
+        return np.column_stack(columns)
 
     def _joint_log_likelihood(self, X):
         with np.errstate(divide="ignore"):
@@ -267,7 +259,15 @@ class ClassConditional(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         """
         joint = self._joint_log_likelihood(X)
         impossible = ~np.isfinite(joint.max(axis=1))
-        joint[impossible] = np.log(self.class_prior_)
+        if np.any(impossible):
+            warnings.warn(
+                f"{int(impossible.sum())} row(s) have zero density under every class model "
+                "(for example a category or a missing value no class had in fit); their "
+                "class probabilities are the prior.",
+                UserWarning,
+                stacklevel=2,
+            )
+            joint[impossible] = np.log(self.class_prior_)
         return joint - logsumexp(joint, axis=1, keepdims=True)
 
     def predict_proba(self, X):

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from _estimator_config import FAST_PARAMS, NOT_TABULAR
 from sklearn.base import clone
 from sklearn.datasets import make_blobs
 from sklearn.metrics import roc_auc_score
@@ -11,6 +10,8 @@ from skgen import ClassConditional
 from skgen.anomaly import GenerativeOutlierDetector
 from skgen.augmentation import GenerativeResampler
 from skgen.utils import all_estimators
+
+from _estimator_config import FAST_PARAMS, NOT_TABULAR
 
 GENERATORS = [
     cls(**FAST_PARAMS.get(name, {})).set_params(random_state=0)
