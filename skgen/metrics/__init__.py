@@ -21,7 +21,7 @@ from ._privacy import (
     exact_copy_rate,
     membership_inference_advantage,
 )
-# report: added below
+from ._report import EvaluationReport, evaluate
 from ._scorer import make_generative_scorer
 from ._utility import tstr_score
 

@@ -95,8 +95,10 @@ def _features(features, X_real, X_fake, random_state):
 def _gaussian_frechet(mu1, cov1, mu2, cov2):
     # Tr(sqrt(C1 C2)) = Tr(sqrt(sqrt(C1) C2 sqrt(C1))): the symmetric form keeps
     # the square root real and stable when C1 C2 is nearly singular.
-    root1 = linalg.sqrtm(cov1)
-    root1 = np.real(root1)
+    # Covariances of one-hot features are singular: a symmetric eigendecomposition
+    # gives the PSD square root without sqrtm's complex round-off.
+    eigenvalues1, vectors1 = linalg.eigh(cov1)
+    root1 = (vectors1 * np.sqrt(np.clip(eigenvalues1, 0.0, None))) @ vectors1.T
     middle = root1 @ cov2 @ root1
     eigenvalues = np.linalg.eigvalsh((middle + middle.T) / 2)
     trace_root = np.sum(np.sqrt(np.clip(eigenvalues, 0.0, None)))
