@@ -23,6 +23,7 @@ from abc import ABCMeta, abstractmethod
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, DensityMixin, TransformerMixin
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .preprocessing import MixedTable, TabularEncoder
@@ -205,8 +206,13 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         return hasattr(self, "_sampling_rng_")
 
 
+def _has_decoder(estimator):
+    return hasattr(estimator, "_inverse_transform")
+
+
 class LatentMixin(TransformerMixin):
-    """Adds ``transform`` (latent representation) and ``inverse_transform`` (decode)."""
+    """Adds ``transform`` (latent representation) and, for models that define
+    ``_inverse_transform``, ``inverse_transform`` (decode latent points)."""
 
     def transform(self, X):
         """Latent representation of each row of ``X``.
@@ -222,6 +228,7 @@ class LatentMixin(TransformerMixin):
         check_is_fitted(self)
         return self._transform(self._validate_input(X, reset=False))
 
+    @available_if(_has_decoder)
     def inverse_transform(self, Z):
         """Decode latent points ``Z`` back to the data space (container of ``fit``).
 

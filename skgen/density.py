@@ -1,0 +1,519 @@
+"""Kernel density estimation and Gaussian copulas."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import special, stats
+from sklearn import neighbors
+
+from .base import BaseGenerator, LatentMixin
+from .preprocessing import MixedTable
+from .utils._sklearn import Interval, StrOptions
+
+__all__ = ["KernelDensity", "GaussianCopula"]
+
+_LOG_2PI = np.log(2 * np.pi)
+
+
+def _bandwidth_rule(bandwidth, n, d):
+    """Scott's and Silverman's rules, as scikit-learn computes them."""
+    if bandwidth == "scott":
+        return n ** (-1.0 / (d + 4))
+    if bandwidth == "silverman":
+        return (n * (d + 2) / 4.0) ** (-1.0 / (d + 4))
+    return float(bandwidth)
+
+
+class KernelDensity(BaseGenerator):
+    """Kernel density estimator, for numeric arrays and mixed-type tables.
+
+    On a numeric array scikit-learn's :class:`~sklearn.neighbors.KernelDensity`
+    runs inside with the same parameters, so scores are scikit-learn's; unlike
+    scikit-learn, :meth:`score` is the *mean* log-density, as everywhere in skgen.
+
+    On a DataFrame, continuous columns are standardised by the encoder (so one
+    bandwidth fits all of them; the scaling's Jacobian keeps scores in the
+    original space). If the table has discrete columns or missing values the
+    kernel becomes a product kernel (``kernel="gaussian"`` only): a Gaussian in
+    each continuous column, an Aitchison-Aitken kernel on each discrete column
+    and on each column's missingness (keep the training value with probability
+    ``1 - lambda``, else switch uniformly to another one). A training row whose
+    value is missing contributes a standard normal in that column. With
+    ``discrete_bandwidth=None``, ``lambda = (C - 1) / C * n ** -0.5`` for a
+    column with ``C`` values.
+
+    Parameters
+    ----------
+    bandwidth : float or {"scott", "silverman"}, default=1.0
+    kernel : {"gaussian", "tophat", "epanechnikov", "exponential", "linear", "cosine"}, \
+default="gaussian"
+    algorithm : {"kd_tree", "ball_tree", "auto"}, default="auto"
+    atol, rtol : float, default=0
+        Tolerances of scikit-learn's tree-based evaluation.
+    leaf_size : int, default=40
+    discrete_bandwidth : float in [0, 1] or None, default=None
+        Switching probability of the discrete kernel (see above).
+    random_state : int, RandomState instance or None, default=None
+        Seeds ``sample``.
+
+    Attributes
+    ----------
+    bandwidth_ : float
+    kde_ : sklearn.neighbors.KernelDensity, when the data are all continuous and observed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen import KernelDensity
+    >>> X = np.random.default_rng(0).normal(size=(100, 2))
+    >>> kde = KernelDensity(bandwidth=0.5, random_state=0).fit(X)
+    >>> kde.score_samples(X[:3]).shape
+    (3,)
+    >>> kde.sample(2).shape
+    (2, 2)
+    """
+
+    _parameter_constraints = {
+        **BaseGenerator._parameter_constraints,
+        "bandwidth": [Interval(Real, 0, None, closed="neither"), StrOptions({"scott", "silverman"})],
+        "kernel": [StrOptions({"gaussian", "tophat", "epanechnikov", "exponential", "linear", "cosine"})],
+        "algorithm": [StrOptions({"kd_tree", "ball_tree", "auto"})],
+        "atol": [Interval(Real, 0, None, closed="left")],
+        "rtol": [Interval(Real, 0, None, closed="left")],
+        "leaf_size": [Interval(Integral, 1, None, closed="left")],
+        "discrete_bandwidth": [None, Interval(Real, 0, 1, closed="both")],
+    }
+
+    def __init__(
+        self,
+        *,
+        bandwidth=1.0,
+        kernel="gaussian",
+        algorithm="auto",
+        atol=0,
+        rtol=0,
+        leaf_size=40,
+        discrete_bandwidth=None,
+        random_state=None,
+    ):
+        self.bandwidth = bandwidth
+        self.kernel = kernel
+        self.algorithm = algorithm
+        self.atol = atol
+        self.rtol = rtol
+        self.leaf_size = leaf_size
+        self.discrete_bandwidth = discrete_bandwidth
+        self.random_state = random_state
+
+    def _fit(self, data, seed):
+        self._is_product_ = bool(data.codes.shape[1]) or bool(np.isnan(data.continuous).any())
+        n, p = data.continuous.shape
+        if not self._is_product_:
+            self.kde_ = neighbors.KernelDensity(
+                bandwidth=self.bandwidth,
+                kernel=self.kernel,
+                algorithm=self.algorithm,
+                atol=self.atol,
+                rtol=self.rtol,
+                leaf_size=self.leaf_size,
+            ).fit(data.continuous)
+            self.bandwidth_ = float(self.kde_.bandwidth_)
+            return
+        if self.kernel != "gaussian":
+            raise ValueError(
+                "Tables with discrete columns or missing values need kernel='gaussian' "
+                f"(the product kernel); got kernel={self.kernel!r}."
+            )
+        self.kde_ = None
+        self.bandwidth_ = _bandwidth_rule(self.bandwidth, n, max(p, 1))
+        self.training_ = data
+        switch = self.discrete_bandwidth
+        self.missing_columns_ = np.flatnonzero(np.isnan(data.continuous).any(axis=0))
+        cards = list(data.cardinalities) + [2] * self.missing_columns_.size
+        self.discrete_lambdas_ = np.array(
+            [(c - 1) / c * (n**-0.5 if switch is None else min(switch, 1.0)) for c in cards]
+        )
+
+    def _discrete_codes(self, data):
+        """Codes of discrete columns followed by missingness indicators."""
+        missing = np.isnan(data.continuous[:, self.missing_columns_]).astype(np.intp)
+        return np.column_stack([data.codes, missing]).astype(np.intp)
+
+    def _score_samples(self, data):
+        if self.kde_ is not None:
+            return self.kde_.score_samples(data.continuous)
+        train = self.training_
+        train_codes = self._discrete_codes(train)
+        cards = list(train.cardinalities) + [2] * self.missing_columns_.size
+        log_keep = np.log1p(-self.discrete_lambdas_)
+        with np.errstate(divide="ignore"):
+            log_switch = np.log(self.discrete_lambdas_ / np.maximum(np.array(cards) - 1, 1))
+        h = self.bandwidth_
+        n_train = train.continuous.shape[0]
+        codes = self._discrete_codes(data)
+        out = np.empty(data.continuous.shape[0])
+        train_missing = np.isnan(train.continuous)
+        # Chunks keep the (rows x training rows) kernel matrix small.
+        chunk = max(1, 2**22 // max(n_train, 1))
+        for start in range(0, out.size, chunk):
+            x = data.continuous[start : start + chunk]
+            log_k = np.zeros((x.shape[0], n_train))
+            for j in range(x.shape[1]):
+                observed = ~np.isnan(x[:, j])
+                centre = np.where(train_missing[:, j], 0.0, train.continuous[:, j])
+                width = np.where(train_missing[:, j], 1.0, h)
+                z = (x[observed, j][:, None] - centre) / width
+                log_k[observed] += -0.5 * z**2 - np.log(width) - 0.5 * _LOG_2PI
+            for j in range(codes.shape[1]):
+                same = codes[start : start + chunk, j][:, None] == train_codes[:, j]
+                log_k += np.where(same, log_keep[j], log_switch[j])
+            out[start : start + chunk] = special.logsumexp(log_k, axis=1) - np.log(n_train)
+        return out
+
+    def _sample(self, n_samples, rng):
+        if self.kde_ is not None:
+            return MixedTable(
+                self.kde_.sample(n_samples, random_state=np.random.RandomState(rng.integers(2**31 - 1))),
+                np.empty((n_samples, 0), np.intp),
+            )
+        train = self.training_
+        rows = rng.integers(train.continuous.shape[0], size=n_samples)
+        codes = self._discrete_codes(train)[rows]
+        cards = np.array(list(train.cardinalities) + [2] * self.missing_columns_.size)
+        switch = rng.random(codes.shape) < self.discrete_lambdas_
+        # Switching moves to one of the other C - 1 values uniformly.
+        shift = rng.integers(1, np.maximum(cards, 2), size=codes.shape)
+        codes = np.where(switch, (codes + shift) % np.maximum(cards, 1), codes)
+        centre = train.continuous[rows]
+        unknown = np.isnan(centre)
+        continuous = np.where(unknown, 0.0, centre) + rng.standard_normal(centre.shape) * np.where(
+            unknown, 1.0, self.bandwidth_
+        )
+        q = train.codes.shape[1]
+        missing = codes[:, q:].astype(bool)
+        continuous[:, self.missing_columns_] = np.where(
+            missing, np.nan, continuous[:, self.missing_columns_]
+        )
+        return MixedTable(continuous, codes[:, :q], list(train.cardinalities))
+
+
+# --------------------------------------------------------------------------- copula
+def _log_interval_prob(a, b):
+    """``log(Phi(b) - Phi(a))`` for ``a < b``, accurate in both tails."""
+    # In the upper tail use the mirror image so both CDFs stay far from 1.
+    flip = a > 0
+    lo, hi = np.where(flip, -b, a), np.where(flip, -a, b)
+    log_hi, log_lo = special.log_ndtr(hi), special.log_ndtr(lo)
+    with np.errstate(divide="ignore"):
+        return log_hi + np.log1p(-np.exp(np.minimum(log_lo - log_hi, 0.0)))
+
+
+def _truncated_mean(a, b, log_prob):
+    """Mean of a standard normal truncated to ``(a, b)``."""
+    log_pdf_a = np.where(np.isinf(a), -np.inf, -0.5 * a**2 - 0.5 * _LOG_2PI)
+    log_pdf_b = np.where(np.isinf(b), -np.inf, -0.5 * b**2 - 0.5 * _LOG_2PI)
+    return np.exp(log_pdf_a - log_prob) - np.exp(log_pdf_b - log_prob)
+
+
+class _Marginal:
+    """A univariate continuous distribution: a frozen scipy one or the empirical one."""
+
+    def __init__(self, name, dist=None, knots=None, levels=None):
+        self.name, self.dist, self.knots, self.levels = name, dist, knots, levels
+
+    @classmethod
+    def empirical(cls, values, max_knots=256):
+        """Linear interpolation of the empirical CDF, with tails a tenth of the range wide."""
+        n = values.size
+        knots = np.unique(np.quantile(values, np.linspace(0, 1, min(n, max_knots))))
+        span = max(knots[-1] - knots[0], np.std(values), 1e-9)
+        if knots.size == 1:
+            knots = knots + np.array([-0.5, 0.5]) * span
+        levels = np.linspace(0, 1, knots.size)
+        tail = 1.0 / (2 * n + 2)
+        levels = tail + (1 - 2 * tail) * levels
+        knots = np.concatenate([[knots[0] - 0.1 * span], knots, [knots[-1] + 0.1 * span]])
+        levels = np.concatenate([[0.0], levels, [1.0]])
+        return cls("empirical", knots=knots, levels=levels)
+
+    def cdf(self, x):
+        if self.dist is not None:
+            return self.dist.cdf(x)
+        return np.interp(x, self.knots, self.levels)
+
+    def ppf(self, u):
+        if self.dist is not None:
+            return self.dist.ppf(u)
+        return np.interp(u, self.levels, self.knots)
+
+    def logpdf(self, x):
+        if self.dist is not None:
+            return self.dist.logpdf(x)
+        seg = np.clip(np.searchsorted(self.knots, x, side="right") - 1, 0, self.knots.size - 2)
+        slope = np.diff(self.levels)[seg] / np.diff(self.knots)[seg]
+        inside = (x >= self.knots[0]) & (x <= self.knots[-1])
+        with np.errstate(divide="ignore"):
+            return np.where(inside, np.log(slope), -np.inf)
+
+
+_FAMILIES = {
+    "norm": stats.norm,
+    "t": stats.t,
+    "logistic": stats.logistic,
+    "gamma": stats.gamma,
+    "lognorm": stats.lognorm,
+    "beta": stats.beta,
+    "uniform": stats.uniform,
+    "truncnorm": stats.truncnorm,
+}
+
+
+class GaussianCopula(LatentMixin, BaseGenerator):
+    """Gaussian copula with per-column marginals chosen by goodness of fit.
+
+    Each continuous column gets a marginal distribution chosen among
+    ``marginals`` (scipy families fitted by maximum likelihood, plus the
+    empirical one) by the Kolmogorov-Smirnov statistic: the family with the
+    smallest statistic wins, unless the KS test rejects it at level
+    ``ks_alpha``, in which case the empirical marginal is used. Every column is
+    mapped to a latent standard normal score; the scores share a Gaussian
+    dependence structure with correlation matrix ``correlation_``.
+
+    Discrete columns, and the missing values of continuous columns, occupy
+    intervals of their latent score (with widths given by their frequencies).
+    To keep ``score_samples`` exact, the model is defined column by column:
+    each latent score is Gaussian given the earlier ones (the Cholesky chain of
+    ``correlation_``), where an interval-valued score is replaced by its
+    conditional mean. Continuous columns come first, so for tables with only
+    observed continuous columns this is exactly the classical Gaussian copula,
+    and ``sample`` follows the same chain, so samples and scores agree.
+
+    Parameters
+    ----------
+    marginals : "auto" or list of str, default="auto"
+        Candidate families: any of ``"norm", "t", "logistic", "gamma",
+        "lognorm", "beta", "uniform", "truncnorm"`` and ``"empirical"``.
+        ``"auto"`` tries ``["norm", "logistic", "gamma", "lognorm", "uniform",
+        "truncnorm"]``, falling back to ``"empirical"``.
+    ks_alpha : float, default=0.01
+        Level of the KS test that sends a column to the empirical marginal.
+    max_fit_rows : int, default=5000
+        Marginals are fitted on at most this many rows (drawn at random).
+    shrinkage : float in [0, 1), default=1e-4
+        Shrinks the correlation towards the identity, keeping it positive definite.
+    random_state : int, RandomState instance or None, default=None
+
+    Attributes
+    ----------
+    marginals_ : list of str
+        The family chosen for each continuous column.
+    correlation_ : ndarray of shape (n_columns, n_columns)
+        Correlation of the latent scores, in chain order (continuous columns
+        first, then discrete ones).
+
+    Examples
+    --------
+    >>> from skgen import GaussianCopula
+    >>> from skgen.datasets import load_penguins
+    >>> df = load_penguins()
+    >>> model = GaussianCopula(random_state=0).fit(df)
+    >>> synthetic = model.sample(100)
+    >>> list(synthetic.columns) == list(df.columns)
+    True
+    >>> model.transform(df).shape
+    (344, 8)
+    """
+
+    _parameter_constraints = {
+        **BaseGenerator._parameter_constraints,
+        "marginals": [StrOptions({"auto"}), list],
+        "ks_alpha": [Interval(Real, 0, 1, closed="both")],
+        "max_fit_rows": [Interval(Integral, 10, None, closed="left")],
+        "shrinkage": [Interval(Real, 0, 1, closed="left")],
+    }
+
+    def __init__(self, *, marginals="auto", ks_alpha=0.01, max_fit_rows=5000, shrinkage=1e-4, random_state=None):
+        self.marginals = marginals
+        self.ks_alpha = ks_alpha
+        self.max_fit_rows = max_fit_rows
+        self.shrinkage = shrinkage
+        self.random_state = random_state
+
+    # ----------------------------------------------------------------- fit
+    def _candidates(self):
+        if self.marginals == "auto":
+            return ["norm", "logistic", "gamma", "lognorm", "uniform", "truncnorm"], True
+        unknown = set(self.marginals).difference(_FAMILIES).difference({"empirical"})
+        if unknown or not self.marginals:
+            raise ValueError(
+                f"Unknown marginal families {sorted(unknown)}; choose among "
+                f"{sorted(_FAMILIES) + ['empirical']}."
+            )
+        return [m for m in self.marginals if m != "empirical"], "empirical" in self.marginals
+
+    def _fit_marginal(self, values, rng):
+        families, allow_empirical = self._candidates()
+        if values.size > self.max_fit_rows:
+            values = rng.choice(values, self.max_fit_rows, replace=False)
+        if np.ptp(values) == 0:
+            return _Marginal.empirical(values)
+        best, best_stat = None, np.inf
+        for name in families:
+            family = _FAMILIES[name]
+            try:
+                with np.errstate(all="ignore"):
+                    if name == "truncnorm":
+                        lo, hi = values.min(), values.max()
+                        loc, scale = values.mean(), values.std()
+                        params = ((lo - loc) / scale, (hi - loc) / scale, loc, scale)
+                    elif name == "uniform":
+                        params = (values.min(), np.ptp(values))
+                    else:
+                        params = family.fit(values)
+                    dist = family(*params)
+                    if not np.all(np.isfinite(dist.logpdf(values))):
+                        continue
+                    stat = stats.kstest(values, dist.cdf).statistic
+            except (ValueError, RuntimeError, FloatingPointError):
+                continue
+            if stat < best_stat:
+                best, best_stat = _Marginal(name, dist=dist), stat
+        if allow_empirical and (best is None or stats.kstwo.sf(best_stat, values.size) < self.ks_alpha):
+            return _Marginal.empirical(values)
+        if best is None:
+            raise ValueError("No candidate marginal family fits the data; add 'empirical'.")
+        return best
+
+    def _fit(self, data, seed):
+        rng = np.random.default_rng(seed)
+        cont = data.continuous
+        n, p = cont.shape
+        missing = np.isnan(cont)
+        self.missing_rates_ = missing.mean(axis=0)
+        self.marginal_fits_ = []
+        for j in range(p):
+            observed = cont[~missing[:, j], j]
+            if observed.size == 0:
+                raise ValueError("A continuous column has no observed value.")
+            self.marginal_fits_.append(self._fit_marginal(observed, rng))
+        self.marginals_ = [m.name for m in self.marginal_fits_]
+        self.category_cdfs_ = []
+        for j, k in enumerate(data.cardinalities):
+            freq = np.bincount(data.codes[:, j], minlength=k) / n
+            self.category_cdfs_.append(np.concatenate([[0.0], np.cumsum(freq)]))
+        # Latent scores of the training rows under the marginals alone, with
+        # interval-valued scores at their (unconditional) truncated means.
+        scores = self._chain_scores(data, correlation=None)
+        corr = np.corrcoef(scores, rowvar=False) if scores.shape[1] > 1 else np.ones((1, 1))
+        corr = np.nan_to_num(corr, nan=0.0)
+        np.fill_diagonal(corr, 1.0)
+        eigval, eigvec = np.linalg.eigh(corr)
+        corr = (eigvec * np.maximum(eigval, 1e-6)) @ eigvec.T
+        d = np.sqrt(np.diag(corr))
+        corr = corr / np.outer(d, d)
+        self.correlation_ = (1 - self.shrinkage) * corr + self.shrinkage * np.eye(corr.shape[0])
+        self._cholesky_ = np.linalg.cholesky(self.correlation_)
+
+    # --------------------------------------------------------------- chain
+    def _intervals(self, data):
+        """Per column: observed latent score (NaN if interval-valued) and interval ends."""
+        cont = data.continuous
+        n, p = cont.shape
+        q = data.codes.shape[1]
+        z = np.full((n, p + q), np.nan)
+        lower = np.full((n, p + q), -np.inf)
+        upper = np.full((n, p + q), np.inf)
+        log_density = np.zeros(n)
+        for j, marginal in enumerate(self.marginal_fits_):
+            rate = self.missing_rates_[j]
+            observed = ~np.isnan(cont[:, j])
+            x = cont[observed, j]
+            u = rate + (1 - rate) * marginal.cdf(x)
+            z[observed, j] = special.ndtri(np.clip(u, 1e-300, 1 - 1e-16))
+            upper[~observed, j] = special.ndtri(rate) if rate > 0 else -np.inf
+            with np.errstate(divide="ignore"):
+                log_density[observed] += (
+                    np.log1p(-rate) + marginal.logpdf(x) + 0.5 * z[observed, j] ** 2 + 0.5 * _LOG_2PI
+                )
+        for j, cdf in enumerate(self.category_cdfs_):
+            code = data.codes[:, j]
+            lower[:, p + j] = special.ndtri(cdf[code])
+            upper[:, p + j] = special.ndtri(cdf[code + 1])
+        return z, lower, upper, log_density
+
+    def _chain_scores(self, data, correlation="fitted", want_log_prob=False):
+        """Walk the Cholesky chain: latent scores and (optionally) the log-density.
+
+        With ``correlation=None`` the columns are taken as independent.
+        """
+        z, lower, upper, log_density = self._intervals(data)
+        n, d = z.shape
+        chol = self._cholesky_ if correlation is not None else np.eye(d)
+        eps = np.zeros((n, d))
+        log_prob = log_density.copy()
+        for j in range(d):
+            mu = eps[:, :j] @ chol[j, :j]
+            sigma = chol[j, j]
+            observed = ~np.isnan(z[:, j])
+            eps[observed, j] = (z[observed, j] - mu[observed]) / sigma
+            log_prob[observed] += -0.5 * eps[observed, j] ** 2 - np.log(sigma) - 0.5 * _LOG_2PI
+            a = (lower[~observed, j] - mu[~observed]) / sigma
+            b = (upper[~observed, j] - mu[~observed]) / sigma
+            interval = _log_interval_prob(a, b)
+            log_prob[~observed] += interval
+            eps[~observed, j] = _truncated_mean(a, b, interval)
+        scores = eps @ chol.T
+        return (scores, log_prob) if want_log_prob else scores
+
+    def _score_samples(self, data):
+        return self._chain_scores(data, want_log_prob=True)[1]
+
+    def _transform(self, data):
+        return self._chain_scores(data)
+
+    # ------------------------------------------------------------ sampling
+    def _decode_column(self, score, j):
+        """Value of chain column ``j`` for latent ``score``, and the interval the
+        score fell in (``lo``, ``hi``; NaN where the value is continuous)."""
+        p = len(self.marginal_fits_)
+        if j < p:
+            rate = self.missing_rates_[j]
+            threshold = special.ndtri(rate) if rate > 0 else -np.inf
+            missing = score < threshold
+            u = (special.ndtr(score) - rate) / (1 - rate)
+            values = np.where(missing, np.nan, self.marginal_fits_[j].ppf(np.clip(u, 0, 1)))
+            return values, np.where(missing, -np.inf, np.nan), np.where(missing, threshold, np.nan)
+        cdf = self.category_cdfs_[j - p]
+        code = np.clip(np.searchsorted(cdf, special.ndtr(score), side="right") - 1, 0, cdf.size - 2)
+        return code, special.ndtri(cdf[code]), special.ndtri(cdf[code + 1])
+
+    def _sample(self, n_samples, rng):
+        chol = self._cholesky_
+        d = chol.shape[0]
+        noise = rng.standard_normal((n_samples, d))
+        eps = noise.copy()
+        columns = []
+        # Column by column: draw the score given the chain so far; where it
+        # falls in an interval, the chain goes on with the conditional mean.
+        for j in range(d):
+            mu = eps[:, :j] @ chol[j, :j]
+            sigma = chol[j, j]
+            values, lo, hi = self._decode_column(mu + sigma * noise[:, j], j)
+            censored = ~np.isnan(hi)
+            a, b = (lo[censored] - mu[censored]) / sigma, (hi[censored] - mu[censored]) / sigma
+            eps[censored, j] = _truncated_mean(a, b, _log_interval_prob(a, b))
+            columns.append(values)
+        return self._assemble_columns(columns, n_samples)
+
+    def _assemble_columns(self, columns, n):
+        p = len(self.marginal_fits_)
+        continuous = np.column_stack(columns[:p]) if p else np.empty((n, 0))
+        codes = np.column_stack(columns[p:]).astype(np.intp) if len(columns) > p else np.empty((n, 0), np.intp)
+        return MixedTable(continuous, codes, [c.size - 1 for c in self.category_cdfs_])
+
+    def _inverse_transform(self, Z):
+        d = self._cholesky_.shape[0]
+        if Z.shape[1] != d:
+            raise ValueError(f"Z has {Z.shape[1]} columns, expected {d}.")
+        columns = [self._decode_column(Z[:, j], j)[0] for j in range(d)]
+        return self._assemble_columns(columns, Z.shape[0])

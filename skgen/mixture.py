@@ -1,0 +1,321 @@
+"""Gaussian mixtures (scikit-learn inside) extended to mixed-type tables.
+
+On a numeric array the model is scikit-learn's mixture with the same
+parameters and seed, so scores agree with scikit-learn's. On a DataFrame with
+discrete columns or missing values the mixture becomes a *latent class model*:
+within component ``k`` continuous columns are Gaussian, each discrete column
+is categorical with probabilities ``theta_k`` and each continuous column is
+missing with probability ``rho_k``. Missing values are marginalised out of the
+Gaussian, so ``score_samples`` is an exact log-density in the original space
+(counting measure for categories and missingness).
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import linalg
+from scipy.special import logsumexp
+from sklearn import mixture as sk_mixture
+
+from .base import BaseGenerator, LatentMixin
+from .preprocessing import MixedTable
+from .utils._sklearn import Interval, StrOptions
+
+__all__ = ["GaussianMixture", "BayesianGaussianMixture"]
+
+_LOG_2PI = np.log(2 * np.pi)
+
+
+def _one_hot_blocks(table):
+    """One-hot codes plus missingness indicators: what drives the responsibilities."""
+    blocks = [np.eye(k)[table.codes[:, j]] for j, k in enumerate(table.cardinalities)]
+    missing = np.isnan(table.continuous)
+    blocks += [missing[:, [j]].astype(float) for j in np.flatnonzero(missing.any(axis=0))]
+    return blocks
+
+
+class _BaseMixture(LatentMixin, BaseGenerator):
+    """Shared machinery; subclasses say which scikit-learn mixture runs inside."""
+
+    _parameter_constraints = {
+        **BaseGenerator._parameter_constraints,
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "covariance_type": [StrOptions({"full", "tied", "diag", "spherical"})],
+        "tol": [Interval(Real, 0.0, None, closed="left")],
+        "reg_covar": [Interval(Real, 0.0, None, closed="left")],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "n_init": [Interval(Integral, 1, None, closed="left")],
+        "init_params": [StrOptions({"kmeans", "k-means++", "random", "random_from_data"})],
+        "pseudocount": [Interval(Real, 0.0, None, closed="neither")],
+    }
+
+    def _sklearn_mixture(self):
+        raise NotImplementedError
+
+    def _fit(self, data, seed):
+        missing = np.isnan(data.continuous)
+        design = np.column_stack([np.where(missing, 0.0, data.continuous), *_one_hot_blocks(data)])
+        if design.shape[1] == 0:
+            raise ValueError("X has no columns to model.")
+        self.mixture_ = self._sklearn_mixture().fit(design)
+        self.weights_ = self.mixture_.weights_
+        self.n_iter_ = self.mixture_.n_iter_
+        self.converged_ = self.mixture_.converged_
+        p = data.continuous.shape[1]
+        self.means_, self.covariances_ = self._continuous_part(p)
+        self._fit_discrete(data, self.mixture_.predict_proba(design))
+
+    def _continuous_part(self, p):
+        """Means and full covariances of the continuous dimensions, per component."""
+        means = self.mixture_.means_[:, :p]
+        cov = self.mixture_.covariances_
+        k = self.mixture_.n_components
+        kind = self.mixture_.covariance_type
+        if kind == "full":
+            full = cov[:, :p, :p]
+        elif kind == "tied":
+            full = np.broadcast_to(cov[:p, :p], (k, p, p))
+        elif kind == "diag":
+            full = np.stack([np.diag(c[:p]) for c in cov])
+        else:
+            full = np.stack([np.eye(p) * c for c in cov])
+        return means, np.array(full)
+
+    def _fit_discrete(self, data, resp):
+        """Per-component category and missingness probabilities from responsibilities."""
+        mass = resp.sum(axis=0)[:, None]
+        alpha = self.pseudocount
+        self.category_probs_ = [
+            (resp.T @ np.eye(k)[data.codes[:, j]] + alpha) / (mass + alpha * k)
+            for j, k in enumerate(data.cardinalities)
+        ]
+        missing = np.isnan(data.continuous).astype(float)
+        has_missing = missing.any(axis=0)
+        rho = (resp.T @ missing + alpha) / (mass + 2 * alpha)
+        self.missing_probs_ = np.where(has_missing, rho, 0.0)
+
+    def _joint_log_prob(self, data):
+        """``log p(x, component)`` of each row: shape (n_samples, n_components)."""
+        n, p = data.continuous.shape
+        out = np.tile(np.log(self.weights_), (n, 1))
+        missing = np.isnan(data.continuous)
+        can_miss = self.missing_probs_.any(axis=0)
+        if (missing & ~can_miss).any():
+            raise ValueError("X has missing values in columns that had none in fit.")
+        rho = self.missing_probs_[:, can_miss]
+        out += missing[:, can_miss] @ np.log(rho).T + (~missing[:, can_miss]) @ np.log1p(-rho).T
+        for j, probs in enumerate(self.category_probs_):
+            out += np.log(probs[:, data.codes[:, j]]).T
+        if p:
+            patterns, inverse = np.unique(missing, axis=0, return_inverse=True)
+            for index, pattern in enumerate(patterns):
+                rows = np.flatnonzero(inverse.ravel() == index)
+                observed = ~pattern
+                if observed.any():
+                    out[rows] += self._gaussian_log_pdf(data.continuous[np.ix_(rows, observed)], observed)
+        return out
+
+    def _gaussian_log_pdf(self, x, observed):
+        """Log-density of the observed dimensions under each component's marginal Gaussian."""
+        result = np.empty((x.shape[0], self.weights_.size))
+        for k, (mean, cov) in enumerate(zip(self.means_, self.covariances_)):
+            chol = linalg.cholesky(cov[np.ix_(observed, observed)], lower=True)
+            solved = linalg.solve_triangular(chol, (x - mean[observed]).T, lower=True)
+            result[:, k] = (
+                -0.5 * np.sum(solved**2, axis=0)
+                - np.log(np.diag(chol)).sum()
+                - 0.5 * observed.sum() * _LOG_2PI
+            )
+        return result
+
+    def _score_samples(self, data):
+        return logsumexp(self._joint_log_prob(data), axis=1)
+
+    def _transform(self, data):
+        joint = self._joint_log_prob(data)
+        return np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
+
+    def predict(self, X):
+        """Most likely component of each row."""
+        return np.argmax(self.transform(X), axis=1)
+
+    def _sample(self, n_samples, rng):
+        p = self.means_.shape[1]
+        # Rows are drawn one component label each, so they come in random
+        # order rather than grouped by component as scikit-learn's sample().
+        labels = rng.choice(self.weights_.size, size=n_samples, p=self.weights_)
+        continuous = np.empty((n_samples, p))
+        for k in np.unique(labels) if p else ():
+            rows = labels == k
+            continuous[rows] = rng.multivariate_normal(
+                self.means_[k], self.covariances_[k], size=int(rows.sum()), method="cholesky"
+            )
+        continuous[rng.random((n_samples, p)) < self.missing_probs_[labels]] = np.nan
+        codes = [
+            (rng.random((n_samples, 1)) > np.cumsum(probs[labels], axis=1)).sum(axis=1)
+            for probs in self.category_probs_
+        ]
+        codes = np.column_stack(codes) if codes else np.empty((n_samples, 0), np.intp)
+        return MixedTable(continuous, codes, [c.shape[1] for c in self.category_probs_])
+
+
+class GaussianMixture(_BaseMixture):
+    """Gaussian mixture model, for numeric arrays and mixed-type tables.
+
+    scikit-learn's :class:`~sklearn.mixture.GaussianMixture` runs inside with
+    the same parameters, so on a numeric array the fitted mixture and its
+    scores are scikit-learn's. On a DataFrame, discrete columns and missing
+    values are modelled per component (see the module docstring), which keeps
+    ``score_samples`` an exact log-density in the original space.
+
+    Parameters
+    ----------
+    n_components : int, default=1
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+    tol : float, default=1e-3
+    reg_covar : float, default=1e-6
+    max_iter : int, default=100
+    n_init : int, default=1
+    init_params : {"kmeans", "k-means++", "random", "random_from_data"}, default="kmeans"
+    pseudocount : float, default=0.5
+        Added to each category and missingness count per component, so no
+        category seen in training gets probability zero in any component.
+    random_state : int, RandomState instance or None, default=None
+        Passed unchanged to scikit-learn's mixture; also seeds ``sample``.
+
+    Attributes
+    ----------
+    weights_ : ndarray of shape (n_components,)
+    means_ : ndarray of shape (n_components, n_continuous)
+        Means of the continuous columns (scaled as the encoder says for DataFrames).
+    covariances_ : ndarray of shape (n_components, n_continuous, n_continuous)
+        Full covariance of the continuous columns, whatever ``covariance_type``.
+    category_probs_ : list of ndarray of shape (n_components, n_categories)
+    missing_probs_ : ndarray of shape (n_components, n_continuous)
+    mixture_ : sklearn.mixture.GaussianMixture
+    converged_, n_iter_ : as in scikit-learn.
+
+    Examples
+    --------
+    >>> from skgen import GaussianMixture
+    >>> from skgen.datasets import load_penguins
+    >>> model = GaussianMixture(n_components=3, random_state=0).fit(load_penguins())
+    >>> model.sample(5).shape
+    (5, 8)
+    >>> model.transform(load_penguins()).shape
+    (344, 3)
+    """
+
+    def __init__(
+        self,
+        n_components=1,
+        *,
+        covariance_type="full",
+        tol=1e-3,
+        reg_covar=1e-6,
+        max_iter=100,
+        n_init=1,
+        init_params="kmeans",
+        pseudocount=0.5,
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.covariance_type = covariance_type
+        self.tol = tol
+        self.reg_covar = reg_covar
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.init_params = init_params
+        self.pseudocount = pseudocount
+        self.random_state = random_state
+
+    def _sklearn_mixture(self):
+        return sk_mixture.GaussianMixture(
+            n_components=self.n_components,
+            covariance_type=self.covariance_type,
+            tol=self.tol,
+            reg_covar=self.reg_covar,
+            max_iter=self.max_iter,
+            n_init=self.n_init,
+            init_params=self.init_params,
+            random_state=self.random_state,
+        )
+
+
+class BayesianGaussianMixture(_BaseMixture):
+    """Variational Bayesian Gaussian mixture, for numeric arrays and mixed-type tables.
+
+    scikit-learn's :class:`~sklearn.mixture.BayesianGaussianMixture` runs
+    inside; unneeded components get weights near zero, so ``n_components`` is
+    an upper bound. ``score_samples`` is the exact log-density of the mixture
+    at the posterior-mean parameters (``weights_``, ``means_``,
+    ``covariances_``), a proper density unlike scikit-learn's variational score.
+
+    Parameters
+    ----------
+    n_components : int, default=1
+    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
+    weight_concentration_prior_type : {"dirichlet_process", "dirichlet_distribution"}, \
+default="dirichlet_process"
+    weight_concentration_prior : float or None, default=None
+    tol, reg_covar, max_iter, n_init, init_params, pseudocount, random_state :
+        As in :class:`GaussianMixture`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen import BayesianGaussianMixture
+    >>> X = np.random.default_rng(0).normal(size=(200, 2))
+    >>> model = BayesianGaussianMixture(n_components=5, random_state=0).fit(X)
+    >>> model.sample(3, random_state=0).shape
+    (3, 2)
+    """
+
+    _parameter_constraints = {
+        **_BaseMixture._parameter_constraints,
+        "weight_concentration_prior_type": [
+            StrOptions({"dirichlet_process", "dirichlet_distribution"})
+        ],
+        "weight_concentration_prior": [None, Interval(Real, 0.0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        n_components=1,
+        *,
+        covariance_type="full",
+        weight_concentration_prior_type="dirichlet_process",
+        weight_concentration_prior=None,
+        tol=1e-3,
+        reg_covar=1e-6,
+        max_iter=100,
+        n_init=1,
+        init_params="kmeans",
+        pseudocount=0.5,
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.covariance_type = covariance_type
+        self.weight_concentration_prior_type = weight_concentration_prior_type
+        self.weight_concentration_prior = weight_concentration_prior
+        self.tol = tol
+        self.reg_covar = reg_covar
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.init_params = init_params
+        self.pseudocount = pseudocount
+        self.random_state = random_state
+
+    def _sklearn_mixture(self):
+        return sk_mixture.BayesianGaussianMixture(
+            n_components=self.n_components,
+            covariance_type=self.covariance_type,
+            weight_concentration_prior_type=self.weight_concentration_prior_type,
+            weight_concentration_prior=self.weight_concentration_prior,
+            tol=self.tol,
+            reg_covar=self.reg_covar,
+            max_iter=self.max_iter,
+            n_init=self.n_init,
+            init_params=self.init_params,
+            random_state=self.random_state,
+        )

@@ -1,0 +1,174 @@
+"""Checks every skgen estimator gets: scikit-learn's, then skgen's contract (DESIGN section 1).
+
+A new estimator is covered as soon as ``skgen.utils.all_estimators()`` lists
+it; fast parameters and expected failures go in ``tests/_estimator_config.py``.
+"""
+
+import io
+import pickle
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from _estimator_config import NOT_TABULAR, estimator_instances, expected_failed_checks
+from conftest import make_mixed_frame
+from skgen.base import SCORE_KINDS
+
+ESTIMATORS = estimator_instances()
+TABULAR = [e for e in ESTIMATORS if type(e).__name__ not in NOT_TABULAR]
+
+
+def _id(estimator):
+    return type(estimator).__name__
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+def _numeric_data(n_samples=80, random_state=0):
+    rng = np.random.default_rng(random_state)
+    X = rng.normal(size=(n_samples, 3))
+    X[:, 1] += 2 * X[:, 0]
+    return X
+
+
+def _fitted(estimator, X, random_state=0):
+    return clone(estimator).set_params(random_state=random_state).fit(X)
+
+
+def _assert_same(a, b):
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b)
+    else:
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_id)
+def test_score_kind_declared(estimator):
+    assert estimator.score_kind in SCORE_KINDS
+
+
+@pytest.mark.parametrize("estimator", TABULAR, ids=_id)
+def test_sample_array_container(estimator):
+    X = _numeric_data()
+    model = _fitted(estimator, X)
+    for n in (1, 7):
+        out = model.sample(n)
+        assert isinstance(out, np.ndarray)
+        assert out.shape == (n, X.shape[1])
+        assert out.dtype == np.float64
+        assert np.isfinite(out).all()
+
+
+@pytest.mark.parametrize("estimator", TABULAR, ids=_id)
+def test_dataframe_round_trip(estimator):
+    frame = make_mixed_frame(200)
+    model = _fitted(estimator, frame)
+    synthetic = model.sample(600, random_state=0)
+    assert isinstance(synthetic, pd.DataFrame)
+    assert list(synthetic.columns) == list(frame.columns)
+    pd.testing.assert_series_equal(synthetic.dtypes, frame.dtypes)
+    assert list(synthetic["group"].cat.categories) == list(frame["group"].cat.categories)
+    assert set(synthetic["label"].dropna()) <= set(frame["label"].dropna())
+    # Missing values come back at about the training rate (binomial noise, n=600).
+    for column in ("value", "label"):
+        rate, expected = synthetic[column].isna().mean(), frame[column].isna().mean()
+        assert abs(rate - expected) < 0.06, (column, rate, expected)
+    assert synthetic["count"].min() >= frame["count"].min()
+    assert synthetic["count"].max() <= frame["count"].max()
+    scores = model.score_samples(frame)
+    assert scores.shape == (len(frame),)
+    assert np.isfinite(scores).all()
+
+
+@pytest.mark.parametrize("estimator", TABULAR, ids=_id)
+def test_fit_and_sample_deterministic_under_random_state(estimator):
+    frame = make_mixed_frame(150)
+    first, second = _fitted(estimator, frame, 3), _fitted(estimator, frame, 3)
+    _assert_same(first.sample(20), second.sample(20))
+    _assert_same(first.sample(5, random_state=11), second.sample(5, random_state=11))
+    np.testing.assert_allclose(first.score_samples(frame), second.score_samples(frame))
+
+
+@pytest.mark.parametrize("estimator", TABULAR, ids=_id)
+def test_successive_samples_differ(estimator):
+    model = _fitted(estimator, _numeric_data())
+    first, second = model.sample(10), model.sample(10)
+    assert not np.array_equal(first, second)
+    # ... while an explicit random_state repeats one call exactly.
+    np.testing.assert_array_equal(model.sample(10, random_state=1), model.sample(10, random_state=1))
+
+
+@pytest.mark.parametrize("estimator", TABULAR, ids=_id)
+def test_scores_finite_and_score_is_mean(estimator):
+    X = _numeric_data()
+    model = _fitted(estimator, X)
+    scores = model.score_samples(X)
+    assert scores.shape == (X.shape[0],) and np.isfinite(scores).all()
+    assert isinstance(model.score(X), float)
+    assert model.score(X) == pytest.approx(scores.mean())
+
+
+@pytest.mark.parametrize("estimator", TABULAR, ids=_id)
+@pytest.mark.parametrize("dump", ["pickle", "joblib"])
+def test_persistence_round_trip(estimator, dump):
+    frame = make_mixed_frame(150)
+    model = _fitted(estimator, frame)
+    buffer = io.BytesIO()
+    if dump == "pickle":
+        pickle.dump(model, buffer)
+        buffer.seek(0)
+        restored = pickle.load(buffer)
+    else:
+        joblib.dump(model, buffer)
+        buffer.seek(0)
+        restored = joblib.load(buffer)
+    _assert_same(model.sample(15), restored.sample(15))
+    np.testing.assert_array_equal(model.score_samples(frame), restored.score_samples(frame))
+
+
+@pytest.mark.parametrize("estimator", TABULAR, ids=_id)
+def test_clone_and_refit(estimator):
+    X = _numeric_data()
+    model = _fitted(estimator, X)
+    twin = clone(model)
+    assert twin.get_params() == model.get_params()
+    with pytest.raises(NotFittedError):
+        twin.sample(1)
+    twin.fit(X)
+    np.testing.assert_allclose(twin.score_samples(X), model.score_samples(X))
+    np.testing.assert_array_equal(twin.sample(4, random_state=0), model.sample(4, random_state=0))
+
+
+@pytest.mark.parametrize("estimator", TABULAR, ids=_id)
+def test_clear_errors(estimator):
+    X = _numeric_data()
+    with pytest.raises(NotFittedError):
+        clone(estimator).score_samples(X)
+    with pytest.raises(ValueError, match="0 sample"):
+        clone(estimator).fit(X[:0])
+    X_nan = X.copy()
+    X_nan[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        clone(estimator).fit(X_nan)
+    model = _fitted(estimator, X)
+    with pytest.raises(ValueError, match="features"):
+        model.score_samples(X[:, :2])
+    for bad in (0, -3):
+        with pytest.raises(ValueError, match="n_samples"):
+            model.sample(bad)
+    frame = make_mixed_frame(100)
+    model = _fitted(estimator, frame)
+    with pytest.raises(ValueError, match="feature names"):
+        model.score_samples(frame.drop(columns="count"))
+    unseen = frame.head(3).copy()
+    unseen["label"] = "never-seen"
+    with pytest.raises(ValueError, match="unseen categories"):
+        model.score_samples(unseen)
