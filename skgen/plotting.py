@@ -70,7 +70,9 @@ def plot_column_distributions(real, synthetic, *, max_columns=24, max_categories
     figure = _new_figure(figure, (3.6 * n_cols, 2.6 * n_rows))
     axes = figure.subplots(n_rows, n_cols, squeeze=False).ravel()
     for ax, column in zip(axes, columns):
-        if is_continuous(kinds[column]):
+        # Integers with few values (years, counts) read better as bars.
+        few_values = kinds[column] == "integer" and real[column].nunique() <= max_categories
+        if is_continuous(kinds[column]) and not few_values:
             r, f = as_float(real[column]), as_float(fake[column])
             r, f = r[~np.isnan(r)], f[~np.isnan(f)]
             both = np.concatenate([r, f])
@@ -81,6 +83,8 @@ def plot_column_distributions(real, synthetic, *, max_columns=24, max_categories
             r = real[column].astype(object).fillna("<missing>").astype(str)
             f = fake[column].astype(object).fillna("<missing>").astype(str)
             top = r.value_counts().index[:max_categories]
+            if few_values:
+                top = sorted(top, key=float)
             r_freq = r.where(r.isin(top), "other").value_counts(normalize=True)
             f_freq = f.where(f.isin(top), "other").value_counts(normalize=True)
             labels = list(top) + (["other"] if "other" in r_freq.index.union(f_freq.index) else [])
@@ -147,15 +151,17 @@ def plot_association_heatmaps(real, synthetic, *, pairs=None, figure=None):
     side = max(4.0, 0.35 * len(columns) + 2.0)
     figure = _new_figure(figure, (3 * side + 1, side))
     axes = figure.subplots(1, 3)
+    images = []
     for ax, (title, matrix) in zip(axes, matrices.items()):
         vmin = 0.0 if title.startswith("|") else -1.0
-        image = ax.imshow(matrix.to_numpy(dtype=float), vmin=vmin, vmax=1.0, cmap="RdBu_r" if vmin < 0 else "Reds")
+        images.append(ax.imshow(matrix.to_numpy(dtype=float), vmin=vmin, vmax=1.0, cmap="RdBu_r" if vmin < 0 else "Reds"))
         ticks = np.arange(len(columns))
         labels = [str(c)[:14] for c in columns]
         ax.set_xticks(ticks, labels, rotation=90, fontsize=7)
         ax.set_yticks(ticks, labels if ax is axes[0] else [""] * len(columns), fontsize=7)
         ax.set_title(title, fontsize=10)
-    figure.colorbar(image, ax=list(axes), shrink=0.7)
+    figure.colorbar(images[1], ax=list(axes[:2]), shrink=0.7)
+    figure.colorbar(images[2], ax=axes[2], shrink=0.7)
     return figure
 
 
