@@ -65,10 +65,20 @@ def _parse_param(text):
 
 
 # ------------------------------------------------------------------- files
+BUNDLED_TABLE = "penguins"
+
+
 def read_table(path):
-    """Read a CSV or Parquet file into a DataFrame, with errors that name the file."""
+    """Read a CSV or Parquet file into a DataFrame, with errors that name the file.
+
+    ``"penguins"`` (when no such file exists) is the table bundled with skgen.
+    """
     import pandas as pd
 
+    if path == BUNDLED_TABLE and not os.path.exists(path):
+        from .datasets import load_penguins
+
+        return load_penguins()
     if not os.path.isfile(path):
         raise CommandError(f"cannot read {path!r}: no such file.")
     extension = os.path.splitext(path)[1].lower()
@@ -170,12 +180,8 @@ def cmd_models(args):
 
 def cmd_synthesize(args):
     model_class = _resolve_model(args.model)
-    if args.data is None:
-        from .datasets import load_penguins
-
-        data, source = load_penguins(), "the bundled penguins table"
-    else:
-        data, source = read_table(args.data), args.data
+    data = read_table(args.data)
+    source = "the bundled penguins table" if args.data == BUNDLED_TABLE else args.data
     if args.columns:
         _check_columns(data, args.columns, source)
         data = data[args.columns]
@@ -263,7 +269,10 @@ def build_parser():
         description="Fit a generative model to DATA and write synthetic rows with the same columns and types.",
         epilog="Example: skgen synthesize data.csv --model gaussian_copula -n 1000 -o synthetic.csv",
     )
-    synth.add_argument("data", nargs="?", metavar="DATA", help="CSV or Parquet file (default: the bundled penguins table)")
+    synth.add_argument(
+        "data", nargs="?", default=BUNDLED_TABLE, metavar="DATA",
+        help="CSV or Parquet file, or 'penguins' for the table bundled with skgen (the default)",
+    )
     synth.add_argument("-m", "--model", default="gaussian_copula", help="model name, see 'skgen models' (default: gaussian_copula)")
     synth.add_argument("-n", "--n-samples", type=_positive_int, default=1000, help="number of synthetic rows (default: 1000)")
     synth.add_argument("-o", "--output", default="synthetic.csv", help="output .csv or .parquet (default: synthetic.csv)")
@@ -287,7 +296,7 @@ def build_parser():
         ),
         epilog="Example: skgen evaluate real.csv synthetic.csv --target species -o report.html",
     )
-    evaluate.add_argument("real", metavar="REAL", help="real table (CSV or Parquet)")
+    evaluate.add_argument("real", metavar="REAL", help="real table (CSV or Parquet, or 'penguins' for the bundled one)")
     evaluate.add_argument("synthetic", metavar="SYNTHETIC", help="synthetic table with the same columns")
     evaluate.add_argument("--target", metavar="COLUMN", help="column to predict for the train-on-synthetic, test-on-real score")
     evaluate.add_argument("--train", metavar="TRAIN", help="the generator's training table: enables privacy scores")
