@@ -194,8 +194,10 @@ def cmd_synthesize(args):
         )
     if "random_state" in model.get_params():
         params.setdefault("random_state", args.seed)
-    neural_bar = "verbose" in model.get_params() and not args.quiet
-    if neural_bar:  # deep models draw skorch's own per-epoch progress bar
+    # Deep models draw skorch's per-epoch progress bar (their verbose=1) instead of the spinner.
+    neural_bar = model_class.__module__.startswith("skgen.neural") and "verbose" in model.get_params()
+    neural_bar = neural_bar and not args.quiet
+    if neural_bar:
         params.setdefault("verbose", 1)
     model.set_params(**params)
     message = f"Fitting {snake_case(model_class.__name__)} on {data.shape[0]} rows x {data.shape[1]} columns"

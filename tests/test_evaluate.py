@@ -4,8 +4,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import make_mixed_frame
+
 from skgen import GaussianCopula
 from skgen.metrics import EvaluationReport, evaluate
 

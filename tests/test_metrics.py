@@ -3,11 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_mixed_frame
 from scipy import stats
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import GridSearchCV
 
-from conftest import make_mixed_frame
 from skgen import GaussianMixture
 from skgen.metrics import (
     PenultimateFeatures,

@@ -17,10 +17,10 @@ from ._fidelity import (
     precision_recall_density_coverage,
 )
 from ._privacy import (
-    dcr_ratio,
     distance_to_closest_record,
     exact_copy_rate,
     membership_inference_advantage,
+    ratio_of_mean_dcr,
 )
 from ._tables import frames
 from ._utility import tstr_score
@@ -261,9 +261,11 @@ def evaluate(real, synthetic, *, train=None, target=None, random_state=0):
         if train is not None:
             values["trtr"] = tstr_score(real, train, target, random_state=random_state)
     if train is not None:
-        values["dcr_ratio"] = dcr_ratio(train, fake, real)
-        values["median_dcr_synthetic"] = np.median(distance_to_closest_record(fake, train))
-        values["median_dcr_holdout"] = np.median(distance_to_closest_record(real, train))
+        synthetic_dcr = distance_to_closest_record(fake, train)
+        holdout_dcr = distance_to_closest_record(real, train)
+        values["dcr_ratio"] = ratio_of_mean_dcr(synthetic_dcr, holdout_dcr)
+        values["median_dcr_synthetic"] = np.median(synthetic_dcr)
+        values["median_dcr_holdout"] = np.median(holdout_dcr)
         values["exact_copy_rate"] = exact_copy_rate(train, fake)
         values["exact_copy_rate_holdout"] = exact_copy_rate(train, real)
         values["membership_inference_advantage"] = membership_inference_advantage(
