@@ -112,8 +112,8 @@ class FeatureSpace:
     scaling : {"standard", "raw"}, default="standard"
         ``"standard"`` rescales every continuous value column to mean 0 and
         variance 1 *on the reference table* (the first one given to ``fit``);
-        ``"raw"`` keeps the original units (arrays then pass through
-        unchanged, as the raw-feature option of :func:`frechet_distance` needs).
+        ``"raw"`` keeps the original units of continuous values (the
+        raw-feature option of :func:`frechet_distance`).
     max_categories : int, default=50
         Categories beyond this many per column are merged into one code.
     """
