@@ -22,6 +22,7 @@ from abc import ABCMeta, abstractmethod
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, DensityMixin, TransformerMixin
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -33,6 +34,9 @@ from .utils._sklearn import _fit_context
 __all__ = ["BaseGenerator", "GenerativeMixin", "LatentMixin", "SCORE_KINDS"]
 
 SCORE_KINDS = ("exact", "lower_bound", "estimate", "unnormalized", "reconstruction")
+
+#: ``sample`` draws more rows than this in chunks (in parallel with ``n_jobs``).
+SAMPLE_CHUNK_SIZE = 100_000
 
 
 def check_n_samples(n_samples):
@@ -175,7 +179,7 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         """Log-density of each row of ``data`` in the encoded space."""
 
     # ----------------------------------------------------------- sampling
-    def sample(self, n_samples=1, *, random_state=None):
+    def sample(self, n_samples=1, *, random_state=None, n_jobs=None):
         """Draw new rows from the fitted model.
 
         Parameters
@@ -186,6 +190,11 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
             successive calls differ while the whole sequence is reproducible
             under the estimator's ``random_state``; an int or generator makes
             this one call reproducible.
+        n_jobs : int or None, default=None
+            More than ``SAMPLE_CHUNK_SIZE`` rows are drawn in chunks of that
+            size, each with its own generator spawned from ``random_state``,
+            in parallel with joblib (``-1``: all cores). The rows do not depend
+            on ``n_jobs``, only on ``random_state`` and ``n_samples``.
 
         Returns
         -------
@@ -196,6 +205,20 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         check_is_fitted(self)
         n_samples = check_n_samples(n_samples)
         rng = self._sampling_rng_ if random_state is None else as_generator(random_state)
+        if n_samples <= SAMPLE_CHUNK_SIZE:
+            return self._sample_decoded(n_samples, rng)
+        sizes = [SAMPLE_CHUNK_SIZE] * (n_samples // SAMPLE_CHUNK_SIZE)
+        if n_samples % SAMPLE_CHUNK_SIZE:
+            sizes.append(n_samples % SAMPLE_CHUNK_SIZE)
+        chunks = Parallel(n_jobs=n_jobs)(
+            delayed(self._sample_decoded)(size, child)
+            for size, child in zip(sizes, rng.spawn(len(sizes)))
+        )
+        if isinstance(chunks[0], pd.DataFrame):
+            return pd.concat(chunks, ignore_index=True)
+        return np.concatenate(chunks)
+
+    def _sample_decoded(self, n_samples, rng):
         return self._decode(self._sample(n_samples, rng), rng)
 
     @abstractmethod

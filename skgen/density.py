@@ -39,8 +39,10 @@ class KernelDensity(BaseGenerator):
     and on each column's missingness (keep the training value with probability
     ``1 - lambda``, else switch uniformly to another one). A training row whose
     value is missing contributes a standard normal in that column. With
-    ``discrete_bandwidth=None``, ``lambda = (C - 1) / C * n ** -0.5`` for a
-    column with ``C`` values.
+    ``discrete_bandwidth=None``, ``lambda = (C - 1) / (C n)`` for a column with
+    ``C`` values: about one training row's worth of probability is spread over
+    the other values, so unseen combinations keep a small probability while
+    category and missing-value rates stay those of the training data.
 
     Parameters
     ----------
@@ -75,8 +77,13 @@ default="gaussian"
 
     _parameter_constraints = {
         **BaseGenerator._parameter_constraints,
-        "bandwidth": [Interval(Real, 0, None, closed="neither"), StrOptions({"scott", "silverman"})],
-        "kernel": [StrOptions({"gaussian", "tophat", "epanechnikov", "exponential", "linear", "cosine"})],
+        "bandwidth": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"scott", "silverman"}),
+        ],
+        "kernel": [
+            StrOptions({"gaussian", "tophat", "epanechnikov", "exponential", "linear", "cosine"})
+        ],
         "algorithm": [StrOptions({"kd_tree", "ball_tree", "auto"})],
         "atol": [Interval(Real, 0, None, closed="left")],
         "rtol": [Interval(Real, 0, None, closed="left")],
@@ -131,7 +138,7 @@ default="gaussian"
         self.missing_columns_ = np.flatnonzero(np.isnan(data.continuous).any(axis=0))
         cards = list(data.cardinalities) + [2] * self.missing_columns_.size
         self.discrete_lambdas_ = np.array(
-            [(c - 1) / c * (n**-0.5 if switch is None else min(switch, 1.0)) for c in cards]
+            [(c - 1) / c * (1.0 / n if switch is None else switch) for c in cards]
         )
 
     def _discrete_codes(self, data):
@@ -173,7 +180,9 @@ default="gaussian"
     def _sample(self, n_samples, rng):
         if self.kde_ is not None:
             return MixedTable(
-                self.kde_.sample(n_samples, random_state=np.random.RandomState(rng.integers(2**31 - 1))),
+                self.kde_.sample(
+                    n_samples, random_state=np.random.RandomState(rng.integers(2**31 - 1))
+                ),
                 np.empty((n_samples, 0), np.intp),
             )
         train = self.training_
@@ -223,17 +232,25 @@ class _Marginal:
 
     @classmethod
     def empirical(cls, values, max_knots=256):
-        """Linear interpolation of the empirical CDF, with tails a tenth of the range wide."""
-        n = values.size
-        knots = np.unique(np.quantile(values, np.linspace(0, 1, min(n, max_knots))))
-        span = max(knots[-1] - knots[0], np.std(values), 1e-9)
-        if knots.size == 1:
-            knots = knots + np.array([-0.5, 0.5]) * span
-        levels = np.linspace(0, 1, knots.size)
-        tail = 1.0 / (2 * n + 2)
-        levels = tail + (1 - 2 * tail) * levels
-        knots = np.concatenate([[knots[0] - 0.1 * span], knots, [knots[-1] + 0.1 * span]])
-        levels = np.concatenate([[0.0], levels, [1.0]])
+        """Linear interpolation of the mid-point empirical CDF.
+
+        Each distinct value sits at the middle of its probability step, so tied
+        values (integers) keep their probability after sampling and rounding.
+        Tails a tenth of the range wide hold the probability below the
+        smallest and above the largest value.
+        """
+        uniq, counts = np.unique(values, return_counts=True)
+        mid = (np.cumsum(counts) - counts / 2.0) / values.size
+        if uniq.size > max_knots:
+            keep = np.unique(np.linspace(0, uniq.size - 1, max_knots).round().astype(int))
+            uniq, mid = uniq[keep], mid[keep]
+        span = max(np.ptp(uniq), np.std(values), 1e-9)
+        if uniq.size == 1:
+            return cls(
+                "empirical", knots=uniq + np.array([-0.5, 0.5]) * span, levels=np.array([0.0, 1.0])
+            )
+        knots = np.concatenate([[uniq[0] - 0.1 * span], uniq, [uniq[-1] + 0.1 * span]])
+        levels = np.concatenate([[0.0], mid, [1.0]])
         return cls("empirical", knots=knots, levels=levels)
 
     def cdf(self, x):
@@ -295,7 +312,7 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         "lognorm", "beta", "uniform", "truncnorm"`` and ``"empirical"``.
         ``"auto"`` tries ``["norm", "logistic", "gamma", "lognorm", "uniform",
         "truncnorm"]``, falling back to ``"empirical"``.
-    ks_alpha : float, default=0.01
+    ks_alpha : float, default=0.05
         Level of the KS test that sends a column to the empirical marginal.
     max_fit_rows : int, default=5000
         Marginals are fitted on at most this many rows (drawn at random).
@@ -332,7 +349,15 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         "shrinkage": [Interval(Real, 0, 1, closed="left")],
     }
 
-    def __init__(self, *, marginals="auto", ks_alpha=0.01, max_fit_rows=5000, shrinkage=1e-4, random_state=None):
+    def __init__(
+        self,
+        *,
+        marginals="auto",
+        ks_alpha=0.05,
+        max_fit_rows=5000,
+        shrinkage=1e-4,
+        random_state=None,
+    ):
         self.marginals = marginals
         self.ks_alpha = ks_alpha
         self.max_fit_rows = max_fit_rows
@@ -378,7 +403,9 @@ class GaussianCopula(LatentMixin, BaseGenerator):
                 continue
             if stat < best_stat:
                 best, best_stat = _Marginal(name, dist=dist), stat
-        if allow_empirical and (best is None or stats.kstwo.sf(best_stat, values.size) < self.ks_alpha):
+        if allow_empirical and (
+            best is None or stats.kstwo.sf(best_stat, values.size) < self.ks_alpha
+        ):
             return _Marginal.empirical(values)
         if best is None:
             raise ValueError("No candidate marginal family fits the data; add 'empirical'.")
@@ -433,7 +460,10 @@ class GaussianCopula(LatentMixin, BaseGenerator):
             upper[~observed, j] = special.ndtri(rate) if rate > 0 else -np.inf
             with np.errstate(divide="ignore"):
                 log_density[observed] += (
-                    np.log1p(-rate) + marginal.logpdf(x) + 0.5 * z[observed, j] ** 2 + 0.5 * _LOG_2PI
+                    np.log1p(-rate)
+                    + marginal.logpdf(x)
+                    + 0.5 * z[observed, j] ** 2
+                    + 0.5 * _LOG_2PI
                 )
         for j, cdf in enumerate(self.category_cdfs_):
             code = data.codes[:, j]
@@ -508,7 +538,11 @@ class GaussianCopula(LatentMixin, BaseGenerator):
     def _assemble_columns(self, columns, n):
         p = len(self.marginal_fits_)
         continuous = np.column_stack(columns[:p]) if p else np.empty((n, 0))
-        codes = np.column_stack(columns[p:]).astype(np.intp) if len(columns) > p else np.empty((n, 0), np.intp)
+        codes = (
+            np.column_stack(columns[p:]).astype(np.intp)
+            if len(columns) > p
+            else np.empty((n, 0), np.intp)
+        )
         return MixedTable(continuous, codes, [c.size - 1 for c in self.category_cdfs_])
 
     def _inverse_transform(self, Z):

@@ -49,8 +49,13 @@ class _BaseMixture(LatentMixin, BaseGenerator):
         "pseudocount": [Interval(Real, 0.0, None, closed="neither")],
     }
 
+    #: the scikit-learn mixture that runs inside, with the same parameters
+    _sklearn_class = None
+
     def _sklearn_mixture(self):
-        raise NotImplementedError
+        params = self.get_params()
+        del params["pseudocount"]  # skgen's own: the discrete part of the model
+        return self._sklearn_class(**params)
 
     def _fit(self, data, seed):
         missing = np.isnan(data.continuous)
@@ -106,26 +111,39 @@ class _BaseMixture(LatentMixin, BaseGenerator):
         out += missing[:, can_miss] @ np.log(rho).T + (~missing[:, can_miss]) @ np.log1p(-rho).T
         for j, probs in enumerate(self.category_probs_):
             out += np.log(probs[:, data.codes[:, j]]).T
-        if p:
+        if p and not missing.any():
+            out += self._gaussian_log_pdf(data.continuous, np.ones(p, dtype=bool))
+        elif p:
             patterns, inverse = np.unique(missing, axis=0, return_inverse=True)
             for index, pattern in enumerate(patterns):
                 rows = np.flatnonzero(inverse.ravel() == index)
                 observed = ~pattern
                 if observed.any():
-                    out[rows] += self._gaussian_log_pdf(data.continuous[np.ix_(rows, observed)], observed)
+                    out[rows] += self._gaussian_log_pdf(
+                        data.continuous[np.ix_(rows, observed)], observed
+                    )
         return out
 
     def _gaussian_log_pdf(self, x, observed):
         """Log-density of the observed dimensions under each component's marginal Gaussian."""
-        result = np.empty((x.shape[0], self.weights_.size))
-        for k, (mean, cov) in enumerate(zip(self.means_, self.covariances_)):
-            chol = linalg.cholesky(cov[np.ix_(observed, observed)], lower=True)
-            solved = linalg.solve_triangular(chol, (x - mean[observed]).T, lower=True)
-            result[:, k] = (
-                -0.5 * np.sum(solved**2, axis=0)
-                - np.log(np.diag(chol)).sum()
-                - 0.5 * observed.sum() * _LOG_2PI
+        means = self.means_[:, observed]
+        const = -0.5 * observed.sum() * _LOG_2PI
+        if self.covariance_type in ("diag", "spherical"):
+            # Diagonal covariances: three matrix products instead of K solves.
+            precision = 1.0 / np.diagonal(self.covariances_, axis1=1, axis2=2)[:, observed]
+            quad = (
+                (x**2) @ precision.T
+                - 2 * x @ (means * precision).T
+                + np.sum(means**2 * precision, axis=1)
             )
+            return -0.5 * quad + 0.5 * np.log(precision).sum(axis=1) + const
+        result = np.empty((x.shape[0], self.weights_.size))
+        for k, cov in enumerate(self.covariances_):
+            chol = linalg.cholesky(cov[np.ix_(observed, observed)], lower=True)
+            # Whitening with the precision's Cholesky factor is one BLAS product.
+            prec_chol = linalg.solve_triangular(chol, np.eye(chol.shape[0]), lower=True).T
+            y = x @ prec_chol - means[k] @ prec_chol
+            result[:, k] = -0.5 * np.sum(y**2, axis=1) - np.log(np.diag(chol)).sum() + const
         return result
 
     def _score_samples(self, data):
@@ -177,9 +195,10 @@ class GaussianMixture(_BaseMixture):
     max_iter : int, default=100
     n_init : int, default=1
     init_params : {"kmeans", "k-means++", "random", "random_from_data"}, default="kmeans"
-    pseudocount : float, default=0.5
+    pseudocount : float, default=0.1
         Added to each category and missingness count per component, so no
-        category seen in training gets probability zero in any component.
+        category seen in training gets probability zero in any component
+        (kept small so that rare missing values are not inflated).
     random_state : int, RandomState instance or None, default=None
         Passed unchanged to scikit-learn's mixture; also seeds ``sample``.
 
@@ -206,6 +225,8 @@ class GaussianMixture(_BaseMixture):
     (344, 3)
     """
 
+    _sklearn_class = sk_mixture.GaussianMixture
+
     def __init__(
         self,
         n_components=1,
@@ -216,7 +237,7 @@ class GaussianMixture(_BaseMixture):
         max_iter=100,
         n_init=1,
         init_params="kmeans",
-        pseudocount=0.5,
+        pseudocount=0.1,
         random_state=None,
     ):
         self.n_components = n_components
@@ -229,17 +250,6 @@ class GaussianMixture(_BaseMixture):
         self.pseudocount = pseudocount
         self.random_state = random_state
 
-    def _sklearn_mixture(self):
-        return sk_mixture.GaussianMixture(
-            n_components=self.n_components,
-            covariance_type=self.covariance_type,
-            tol=self.tol,
-            reg_covar=self.reg_covar,
-            max_iter=self.max_iter,
-            n_init=self.n_init,
-            init_params=self.init_params,
-            random_state=self.random_state,
-        )
 
 
 class BayesianGaussianMixture(_BaseMixture):
@@ -278,6 +288,7 @@ default="dirichlet_process"
         ],
         "weight_concentration_prior": [None, Interval(Real, 0.0, None, closed="neither")],
     }
+    _sklearn_class = sk_mixture.BayesianGaussianMixture
 
     def __init__(
         self,
@@ -291,7 +302,7 @@ default="dirichlet_process"
         max_iter=100,
         n_init=1,
         init_params="kmeans",
-        pseudocount=0.5,
+        pseudocount=0.1,
         random_state=None,
     ):
         self.n_components = n_components
@@ -306,16 +317,3 @@ default="dirichlet_process"
         self.pseudocount = pseudocount
         self.random_state = random_state
 
-    def _sklearn_mixture(self):
-        return sk_mixture.BayesianGaussianMixture(
-            n_components=self.n_components,
-            covariance_type=self.covariance_type,
-            weight_concentration_prior_type=self.weight_concentration_prior_type,
-            weight_concentration_prior=self.weight_concentration_prior,
-            tol=self.tol,
-            reg_covar=self.reg_covar,
-            max_iter=self.max_iter,
-            n_init=self.n_init,
-            init_params=self.init_params,
-            random_state=self.random_state,
-        )

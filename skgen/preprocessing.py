@@ -7,13 +7,15 @@ output heads, returns the log-abs-det-Jacobian that keeps scores in the
 original data space, and restores the original table in ``inverse_transform``.
 """
 
+import warnings
 from dataclasses import dataclass, field
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from scipy import special
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from .utils import as_generator
@@ -120,8 +122,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     Column kinds are inferred in ``fit``: ``bool`` columns are *boolean*;
     datetimes are *datetime*; category, object and string columns are
     *categorical*; integer columns, and float columns whose values are all whole
-    numbers, are *integer*; other numbers are *continuous*. ``discrete_columns``
-    forces columns to be categorical.
+    numbers, are *integer*, unless they take at most ``max_integer_levels``
+    distinct values, in which case they are *categorical* (a year, a rating,
+    a count of children: rounding a continuous model's output would distort
+    them); other numbers are *continuous*. ``discrete_columns`` forces columns
+    to be categorical.
 
     Encoded matrix (``transform``), column by column, described by ``layout_``:
 
@@ -153,6 +158,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         its most likely mode ``k`` plus a one-hot of ``k``.
     max_categories : int, default=50
         Cap on codes per categorical column (see the high-cardinality rule).
+    max_integer_levels : int, default=10
+        Integer columns with at most this many distinct values are categorical.
     n_modes : int, default=10
         Largest number of modes per column for ``continuous="mode"``.
     n_quantiles : int, default=1000
@@ -193,6 +200,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     _parameter_constraints = {
         "continuous": [StrOptions({"standard", "quantile", "mode"})],
         "max_categories": [Interval(Integral, 2, None, closed="left")],
+        "max_integer_levels": [Interval(Integral, 0, None, closed="left")],
         "n_modes": [Interval(Integral, 1, None, closed="left")],
         "n_quantiles": [Interval(Integral, 2, None, closed="left")],
         "discrete_columns": [list, tuple, None],
@@ -205,6 +213,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         continuous="standard",
         *,
         max_categories=50,
+        max_integer_levels=10,
         n_modes=10,
         n_quantiles=1000,
         discrete_columns=None,
@@ -213,6 +222,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     ):
         self.continuous = continuous
         self.max_categories = max_categories
+        self.max_integer_levels = max_integer_levels
         self.n_modes = n_modes
         self.n_quantiles = n_quantiles
         self.discrete_columns = discrete_columns
@@ -231,7 +241,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         forced = set(self.discrete_columns or ())
         unknown = forced.difference(frame.columns)
         if unknown:
-            raise ValueError(f"discrete_columns names columns not in X: {sorted(map(str, unknown))}")
+            raise ValueError(
+                f"discrete_columns names columns not in X: {sorted(map(str, unknown))}"
+            )
         rng = np.random.RandomState(as_generator(self.random_state).integers(2**31 - 1))
         self.columns_ = [
             self._fit_column(frame[name], name in forced, rng) for name in frame.columns
@@ -300,8 +312,14 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             self._fit_modes(column, values, rng)
         return column
 
+    def _infer_kind(self, series, force_discrete):
+        kind = self._infer_dtype_kind(series, force_discrete)
+        if kind == "integer" and series.nunique(dropna=True) <= self.max_integer_levels:
+            return "categorical"
+        return kind
+
     @staticmethod
-    def _infer_kind(series, force_discrete):
+    def _infer_dtype_kind(series, force_discrete):
         dtype = series.dtype
         if force_discrete:
             return "categorical"
@@ -313,7 +331,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if pd.api.types.is_integer_dtype(dtype):
                 return "integer"
             observed = series.dropna().to_numpy(dtype=float)
-            if observed.size and np.all(np.isfinite(observed)) and np.all(observed == np.round(observed)):
+            if (
+                observed.size
+                and np.all(np.isfinite(observed))
+                and np.all(observed == np.round(observed))
+            ):
                 return "integer"
             return "continuous"
         observed = series.dropna()
@@ -345,7 +367,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if column.kind != "datetime":
             return pd.to_numeric(series, errors="raise").to_numpy(dtype=float, na_value=np.nan)
         missing = _is_missing(series).to_numpy()
-        unit = np.datetime_data(series.dtype.base if hasattr(series.dtype, "base") else series.dtype)[0]
+        unit = np.datetime_data(
+            series.dtype.base if hasattr(series.dtype, "base") else series.dtype
+        )[0]
         ints = series.to_numpy(dtype="datetime64[" + unit + "]").astype("int64")
         if fitting:
             column.datetime_unit = unit
@@ -354,8 +378,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             step_in_unit = np.timedelta64(1, unit).astype("timedelta64[ns]").astype("int64")
             diffs = observed - column.offset
             column.step = next(
-                (max(s // step_in_unit, 1) for s in _DATETIME_STEPS_NS
-                 if s % step_in_unit == 0 and np.all(diffs % max(s // step_in_unit, 1) == 0)),
+                (
+                    max(s // step_in_unit, 1)
+                    for s in _DATETIME_STEPS_NS
+                    if s % step_in_unit == 0 and np.all(diffs % max(s // step_in_unit, 1) == 0)
+                ),
                 1,
             )
         out = (ints - column.offset).astype(float)
@@ -380,20 +407,27 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         column.levels = np.concatenate([[1e-9], levels, [1.0 - 1e-9]])
 
     def _fit_modes(self, column, values, rng):
+        n_modes = max(1, min(self.n_modes, np.unique(values).size))
+        # A short EM that stops before convergence still gives usable modes.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            bgm = self._mode_mixture(n_modes, rng).fit(values.reshape(-1, 1))
+        keep = bgm.weights_ > 5e-3
+        column.mode_means = bgm.means_.ravel()[keep]
+        column.mode_stds = np.sqrt(bgm.covariances_.ravel()[keep])
+        column.mode_weights = bgm.weights_[keep] / bgm.weights_[keep].sum()
+
+    @staticmethod
+    def _mode_mixture(n_modes, rng):
         from sklearn.mixture import BayesianGaussianMixture
 
-        n_modes = max(1, min(self.n_modes, np.unique(values).size))
-        bgm = BayesianGaussianMixture(
+        return BayesianGaussianMixture(
             n_components=n_modes,
             weight_concentration_prior_type="dirichlet_process",
             weight_concentration_prior=1e-3,
             max_iter=100,
             random_state=rng,
-        ).fit(values.reshape(-1, 1))
-        keep = bgm.weights_ > 5e-3
-        column.mode_means = bgm.means_.ravel()[keep]
-        column.mode_stds = np.sqrt(bgm.covariances_.ravel()[keep])
-        column.mode_weights = bgm.weights_[keep] / bgm.weights_[keep].sum()
+        )
 
     def _build_layout(self):
         layout = []
@@ -527,7 +561,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if self.clip:
             values = np.clip(values, column.minimum, column.maximum)
         if column.kind == "continuous":
-            return pd.Series(values, dtype=column.dtype if not missing.any() or _nullable(column.dtype) else float)
+            return pd.Series(
+                values,
+                dtype=column.dtype if not missing.any() or _nullable(column.dtype) else float,
+            )
         if column.kind == "integer":
             values = np.round(values)
             if missing.any() and not _nullable(column.dtype):
@@ -537,7 +574,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             return pd.Series(pd.array(np.where(missing, np.nan, values))).astype(column.dtype)
         # datetime: back to integer ticks of the original unit and resolution
         ticks = np.round(np.where(missing, 0, values) / column.step) * column.step
-        stamps = (ticks.astype(np.int64) + column.offset).astype(f"datetime64[{column.datetime_unit}]")
+        stamps = (ticks.astype(np.int64) + column.offset).astype(
+            f"datetime64[{column.datetime_unit}]"
+        )
         stamps[missing] = np.datetime64("NaT")
         series = pd.Series(stamps)
         tz = getattr(column.dtype, "tz", None)
@@ -552,7 +591,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         values = table[codes]
         if column.other_values is not None:
             is_other = codes == column.other_code
-            values[is_other] = rng.choice(column.other_values, size=int(is_other.sum()), p=column.other_probs)
+            values[is_other] = rng.choice(
+                column.other_values, size=int(is_other.sum()), p=column.other_probs
+            )
         if column.kind == "boolean":
             if isinstance(column.dtype, np.dtype) and column.dtype == bool:
                 return pd.Series(values.astype(bool))
@@ -576,7 +617,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             values = self._to_float_checked(c, series)
             missing = np.isnan(values)
             mode = self._most_likely_mode(c, np.where(missing, c.mean, values))
-            alpha = (np.where(missing, c.mode_means[mode], values) - c.mode_means[mode]) / (4 * c.mode_stds[mode])
+            alpha = (np.where(missing, c.mode_means[mode], values) - c.mode_means[mode]) / (
+                4 * c.mode_stds[mode]
+            )
             blocks.append(np.clip(alpha, -0.99, 0.99)[:, None])
             blocks.append(_one_hot(mode, c.mode_means.size))
             if c.has_missing:
@@ -616,7 +659,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         Z = np.asarray(X, dtype=float)
         width = sum(s.width for s in self.layout_)
         if Z.ndim != 2 or Z.shape[1] != width:
-            raise ValueError(f"Expected an encoded matrix with {width} columns, got shape {Z.shape}.")
+            raise ValueError(
+                f"Expected an encoded matrix with {width} columns, got shape {Z.shape}."
+            )
         blocks = iter(np.split(Z, np.cumsum([s.width for s in self.layout_])[:-1], axis=1))
         cont, codes = [], []
         for c in self.columns_:
@@ -680,8 +725,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if self.continuous == "standard":
             return np.full(values.shape, -np.log(column.scale))
         if self.continuous == "quantile":
-            seg = np.clip(np.searchsorted(column.knots, values, side="right") - 1, 0, column.knots.size - 2)
-            slope = (column.levels[seg + 1] - column.levels[seg]) / (column.knots[seg + 1] - column.knots[seg])
+            seg = np.clip(
+                np.searchsorted(column.knots, values, side="right") - 1, 0, column.knots.size - 2
+            )
+            slope = (column.levels[seg + 1] - column.levels[seg]) / (
+                column.knots[seg + 1] - column.knots[seg]
+            )
             inside = (values >= column.knots[0]) & (values <= column.knots[-1])
             z = special.ndtri(np.interp(values, column.knots, column.levels))
             with np.errstate(divide="ignore"):
@@ -692,7 +741,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
 
 def _nullable(dtype):
-    return isinstance(dtype, pd.api.extensions.ExtensionDtype) or np.issubdtype(np.dtype(dtype), np.floating)
+    return isinstance(dtype, pd.api.extensions.ExtensionDtype) or np.issubdtype(
+        np.dtype(dtype), np.floating
+    )
 
 
 def _one_hot(codes, width):

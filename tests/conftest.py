@@ -4,9 +4,9 @@ import os
 for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import numpy as np
-import pandas as pd
-import pytest
+import numpy as np  # noqa: E402  (after the thread settings above)
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
 
 try:
     import torch
@@ -28,9 +28,13 @@ def make_mixed_frame(n_samples=120, random_state=0):
             "value": value,
             "count": rng.poisson(3 + shift).astype(np.int64),
             "group": pd.Series(group, dtype="category"),
-            "label": pd.Series(np.where(rng.random(n_samples) < 0.1, None, rng.choice(["x", "y"], size=n_samples)), dtype="str"),
+            "label": pd.Series(
+                np.where(rng.random(n_samples) < 0.1, None, rng.choice(["x", "y"], size=n_samples)),
+                dtype="str",
+            ),
             "flag": rng.random(n_samples) < 0.3 + 0.1 * shift / 6,
-            "when": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, n_samples), unit="D"),
+            "when": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta(rng.integers(0, 365, n_samples), unit="D"),
         }
     )
     return frame
@@ -39,3 +43,37 @@ def make_mixed_frame(n_samples=120, random_state=0):
 @pytest.fixture
 def mixed_frame():
     return make_mixed_frame()
+
+
+def make_small_mixed(n_samples=300, random_state=0):
+    """One continuous column with missing values and one categorical column."""
+    rng = np.random.default_rng(random_state)
+    c = rng.choice(["u", "v", "w"], size=n_samples, p=[0.5, 0.3, 0.2])
+    x = rng.gamma(2.0 + 2.0 * (c == "v") + 5.0 * (c == "w"), 1.3) + 0.01
+    x[rng.random(n_samples) < 0.1 + 0.2 * (c == "w")] = np.nan
+    return pd.DataFrame({"x": x, "c": pd.Series(c, dtype="category")})
+
+
+def total_probability(model, frame, n_grid=20001):
+    """Sum over categories (and missingness) of the integral of exp(score_samples) over x.
+
+    A model whose ``score_samples`` is an exact log-density in the original
+    space (Lebesgue for x, counting for c and for x being missing) gives 1.
+    """
+    observed = frame["x"].dropna()
+    spread = observed.max() - observed.min()
+    grid = np.linspace(observed.min() - 2 * spread, observed.max() + 2 * spread, n_grid)
+    total = 0.0
+    for category in frame["c"].cat.categories:
+        rows = pd.DataFrame(
+            {
+                "x": grid,
+                "c": pd.Categorical([category] * n_grid, categories=frame["c"].cat.categories),
+            }
+        )
+        total += np.trapezoid(np.exp(model.score_samples(rows)), grid)
+        missing = pd.DataFrame(
+            {"x": [np.nan], "c": pd.Categorical([category], categories=frame["c"].cat.categories)}
+        )
+        total += float(np.exp(model.score_samples(missing))[0])
+    return total

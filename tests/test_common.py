@@ -15,9 +15,10 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from skgen.base import SCORE_KINDS
+
 from _estimator_config import NOT_TABULAR, estimator_instances, expected_failed_checks
 from conftest import make_mixed_frame
-from skgen.base import SCORE_KINDS
 
 ESTIMATORS = estimator_instances()
 TABULAR = [e for e in ESTIMATORS if type(e).__name__ not in NOT_TABULAR]
@@ -103,7 +104,9 @@ def test_successive_samples_differ(estimator):
     first, second = model.sample(10), model.sample(10)
     assert not np.array_equal(first, second)
     # ... while an explicit random_state repeats one call exactly.
-    np.testing.assert_array_equal(model.sample(10, random_state=1), model.sample(10, random_state=1))
+    np.testing.assert_array_equal(
+        model.sample(10, random_state=1), model.sample(10, random_state=1)
+    )
 
 
 @pytest.mark.parametrize("estimator", TABULAR, ids=_id)
@@ -172,3 +175,26 @@ def test_clear_errors(estimator):
     unseen["label"] = "never-seen"
     with pytest.raises(ValueError, match="unseen categories"):
         model.score_samples(unseen)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_large_samples_are_chunked_reproducibly(n_jobs):
+    from skgen import GaussianMixture
+    from skgen.base import SAMPLE_CHUNK_SIZE
+
+    frame = make_mixed_frame(100)
+    model = GaussianMixture(2, random_state=0).fit(frame)
+    n = 2 * SAMPLE_CHUNK_SIZE + 17
+    big = model.sample(n, random_state=5, n_jobs=n_jobs)
+    assert big.shape == (n, frame.shape[1]) and big.index.equals(pd.RangeIndex(n))
+    pd.testing.assert_series_equal(big.dtypes, frame.dtypes)
+    # Same rows whatever n_jobs: chunks have their own generators.
+    pd.testing.assert_frame_equal(
+        big.tail(1000), model.sample(n, random_state=5, n_jobs=1).tail(1000)
+    )
+    # Chunks differ from each other.
+    assert (
+        not big.iloc[:100]
+        .reset_index(drop=True)
+        .equals(big.iloc[SAMPLE_CHUNK_SIZE : SAMPLE_CHUNK_SIZE + 100].reset_index(drop=True))
+    )

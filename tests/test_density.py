@@ -1,0 +1,99 @@
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from sklearn import neighbors
+from sklearn.datasets import load_digits
+
+from skgen import GaussianCopula, KernelDensity
+
+from conftest import make_small_mixed, total_probability
+
+
+@pytest.mark.parametrize("kernel", ["gaussian", "epanechnikov"])
+def test_kde_scores_equal_scikit_learn_and_score_is_the_mean(kernel):
+    X = load_digits().data[:300]
+    ours = KernelDensity(bandwidth=3.0, kernel=kernel).fit(X)
+    theirs = neighbors.KernelDensity(bandwidth=3.0, kernel=kernel).fit(X)
+    np.testing.assert_allclose(ours.score_samples(X), theirs.score_samples(X))
+    assert ours.score(X) == pytest.approx(theirs.score(X) / len(X))
+
+
+def test_kde_bandwidth_rules_match_scikit_learn():
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    for rule in ("scott", "silverman"):
+        assert KernelDensity(bandwidth=rule).fit(X).bandwidth_ == pytest.approx(
+            neighbors.KernelDensity(bandwidth=rule).fit(X).bandwidth_
+        )
+
+
+def test_mixed_kde_is_normalised_and_needs_gaussian_kernel():
+    frame = make_small_mixed()
+    model = KernelDensity(bandwidth="scott").fit(frame)
+    assert total_probability(model, frame) == pytest.approx(1.0, abs=2e-3)
+    with pytest.raises(ValueError, match="kernel='gaussian'"):
+        KernelDensity(kernel="tophat").fit(frame)
+
+
+def test_copula_is_normalised_on_mixed_data():
+    frame = make_small_mixed()
+    model = GaussianCopula(random_state=0).fit(frame)
+    assert total_probability(model, frame) == pytest.approx(1.0, abs=3e-3)
+
+
+def test_copula_samples_agree_with_its_density():
+    frame = make_small_mixed(2000)
+    model = GaussianCopula(random_state=0).fit(frame)
+    synthetic = model.sample(20000, random_state=0)
+    categories = frame["c"].cat.categories
+    # P(c, x missing) from the density versus the sampled frequency.
+    for category in categories:
+        row = pd.DataFrame({"x": [np.nan], "c": pd.Categorical([category], categories=categories)})
+        expected = float(np.exp(model.score_samples(row))[0])
+        observed = np.mean((synthetic["c"] == category) & synthetic["x"].isna())
+        assert observed == pytest.approx(expected, abs=0.01)
+    for category in categories:
+        assert np.mean(synthetic["c"] == category) == pytest.approx(
+            np.mean(frame["c"] == category), abs=0.02
+        )
+
+
+def test_copula_reduces_to_the_gaussian_on_gaussian_data():
+    rng = np.random.default_rng(0)
+    cov = np.array([[1.0, 0.8], [0.8, 2.0]])
+    X = rng.multivariate_normal([1.0, -2.0], cov, size=4000)
+    model = GaussianCopula(marginals=["norm"]).fit(X)
+    assert model.marginals_ == ["norm", "norm"]
+    truth = stats.multivariate_normal([1.0, -2.0], cov).logpdf(X)
+    assert abs(model.score(X) - truth.mean()) < 0.02
+    np.testing.assert_allclose(model.correlation_[0, 1], 0.8 / np.sqrt(2.0), atol=0.02)
+
+
+def test_copula_picks_marginals_by_goodness_of_fit():
+    rng = np.random.default_rng(0)
+    X = np.column_stack(
+        [
+            rng.normal(3, 2, 3000),
+            rng.uniform(-1, 4, 3000),
+            np.concatenate([rng.normal(-4, 0.5, 1500), rng.normal(4, 0.5, 1500)]),
+        ]
+    )
+    chosen = GaussianCopula().fit(X).marginals_
+    # A lognormal with a free location has the normal as a limit: either fits.
+    assert chosen[0] in ("norm", "lognorm")
+    assert chosen[1:] == ["uniform", "empirical"]
+    with pytest.raises(ValueError, match="Unknown marginal"):
+        GaussianCopula(marginals=["nope"]).fit(X)
+
+
+def test_copula_transform_inverse_transform_round_trip(mixed_frame):
+    X = np.random.default_rng(0).gamma(2.0, size=(300, 3))
+    model = GaussianCopula().fit(X)
+    Z = model.transform(X)
+    assert Z.shape == X.shape
+    np.testing.assert_allclose(model.inverse_transform(Z), X, rtol=1e-6, atol=1e-8)
+    model = GaussianCopula(random_state=0).fit(mixed_frame)
+    restored = model.inverse_transform(model.transform(mixed_frame))
+    for column in ("group", "label", "flag"):
+        pd.testing.assert_series_equal(restored[column], mixed_frame[column])
+    np.testing.assert_allclose(restored["value"], mixed_frame["value"], rtol=1e-6)

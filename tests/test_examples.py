@@ -1,0 +1,33 @@
+"""Every script in examples/ runs to completion (the quick ones in the default run)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+# Examples quick enough (a few seconds on 2 cores) for the default test run.
+QUICK = {"synthesize_penguins.py"}
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        pytest.param(p, marks=() if p.name in QUICK else pytest.mark.slow, id=p.name)
+        for p in EXAMPLES
+    ],
+)
+def test_example_runs(script, tmp_path):
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
