@@ -6,7 +6,8 @@ Run (needs the ``bench`` extra, i.e. sdmetrics)::
 
 The real table is the bundled penguins table (344 x 8, missing values); the
 synthetic table is 344 rows from ``skgen.GaussianCopula(random_state=0)`` fit
-on it. Both libraries score the same pair; the script prints markdown tables:
+on it. Both libraries score the same pair with the same column types; the
+script prints markdown tables:
 per-column shape scores, the per-pair scores that differ most, and the two
 overall averages.
 """
@@ -19,6 +20,7 @@ import pandas as pd
 from skgen import GaussianCopula
 from skgen.datasets import load_penguins
 from skgen.metrics import column_pair_similarity, column_shape_similarity
+from skgen.metrics._tables import column_kinds, is_continuous
 
 
 def sdmetrics_report(real, synthetic, thresholds=True):
@@ -26,9 +28,12 @@ def sdmetrics_report(real, synthetic, thresholds=True):
         from sdmetrics.reports.single_table import QualityReport
     except ImportError as exc:
         raise SystemExit('This benchmark needs sdmetrics: pip install "skgen[bench]"') from exc
+    # Both libraries get the same column types: skgen's (TabularEncoder's inference,
+    # which makes an integer column with at most 10 values, such as year, categorical).
+    kinds = column_kinds(real, synthetic)
     metadata = {
         "columns": {
-            column: {"sdtype": "numerical" if pd.api.types.is_numeric_dtype(real[column]) else "categorical"}
+            column: {"sdtype": "numerical" if is_continuous(kinds[column]) else "categorical"}
             for column in real.columns
         }
     }
