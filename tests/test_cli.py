@@ -117,3 +117,21 @@ def test_usage_errors_exit_2(capsys):
 def test_console_script_is_declared():
     text = (ROOT / "pyproject.toml").read_text()
     assert 'skgen = "skgen.cli:main"' in text
+
+
+def test_spinner_redraws_on_a_terminal_and_reports_the_time():
+    import io
+    import time
+
+    from skgen.cli import Spinner
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Terminal()
+    with Spinner("Fitting model", stream=stream):
+        time.sleep(0.25)
+    text = stream.getvalue()
+    assert text.count("\r") >= 2 and "Fitting model" in text
+    assert text.endswith("s\n") and "Fitting model: done in" in text
