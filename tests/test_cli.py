@@ -17,9 +17,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args, cwd):
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), OMP_NUM_THREADS="1")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        OMP_NUM_THREADS="1",
+    )
     return subprocess.run(
-        [sys.executable, "-m", "skgen", *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+        [sys.executable, "-m", "skgen", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
     )
 
 
@@ -49,7 +58,18 @@ def test_models_lists_every_estimator(tmp_path):
 
 
 def test_synthesize_with_no_data_uses_penguins_then_evaluate(tmp_path):
-    done = run("synthesize", "-n", 120, "-o", "synthetic.csv", "--seed", 3, "--save-model", "model.joblib", cwd=tmp_path)
+    done = run(
+        "synthesize",
+        "-n",
+        120,
+        "-o",
+        "synthetic.csv",
+        "--seed",
+        3,
+        "--save-model",
+        "model.joblib",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "Fitting gaussian_copula on 344 rows x 8 columns" in done.stderr  # progress on stderr
     synthetic = pd.read_csv(tmp_path / "synthetic.csv")
@@ -59,8 +79,18 @@ def test_synthesize_with_no_data_uses_penguins_then_evaluate(tmp_path):
     model = joblib.load(tmp_path / "model.joblib")
     assert type(model).__name__ == "GaussianCopula" and model.random_state == 3
 
-    done = run("evaluate", "penguins", "synthetic.csv", "--target", "species", "-o", "report.html",
-               "--scores", "scores.csv", cwd=tmp_path)
+    done = run(
+        "evaluate",
+        "penguins",
+        "synthetic.csv",
+        "--target",
+        "species",
+        "-o",
+        "report.html",
+        "--scores",
+        "scores.csv",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "344 real rows vs 120 synthetic rows" in done.stdout
     assert "shape_similarity" in done.stdout and "tstr" in done.stdout
@@ -71,15 +101,39 @@ def test_synthesize_with_no_data_uses_penguins_then_evaluate(tmp_path):
 def test_synthesize_a_file_with_a_chosen_model_and_parameters(tmp_path):
     frame = load_penguins()[["bill_length_mm", "flipper_length_mm", "island"]].dropna()
     frame.to_csv(tmp_path / "data.csv", index=False)
-    done = run("synthesize", "data.csv", "--model", "gaussian_mixture", "-p", "n_components=2",
-               "-n", 50, "-o", "out.csv", "--quiet", cwd=tmp_path)
+    done = run(
+        "synthesize",
+        "data.csv",
+        "--model",
+        "gaussian_mixture",
+        "-p",
+        "n_components=2",
+        "-n",
+        50,
+        "-o",
+        "out.csv",
+        "--quiet",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     out = pd.read_csv(tmp_path / "out.csv")
     assert out.shape == (50, 3) and list(out.columns) == list(frame.columns)
     # Same seed, same rows.
-    done = run("synthesize", "data.csv", "--model", "GaussianMixture", "-p", "n_components=2",
-               "-n", 50, "-o", "again.csv", "-q", cwd=tmp_path)
+    done = run(
+        "synthesize",
+        "data.csv",
+        "--model",
+        "GaussianMixture",
+        "-p",
+        "n_components=2",
+        "-n",
+        50,
+        "-o",
+        "again.csv",
+        "-q",
+        cwd=tmp_path,
+    )
     pd.testing.assert_frame_equal(out, pd.read_csv(tmp_path / "again.csv"))
 
 
@@ -89,15 +143,23 @@ def test_synthesize_a_file_with_a_chosen_model_and_parameters(tmp_path):
         (["synthesize", "--model", "no_such_model"], "unknown model 'no_such_model'"),
         (["synthesize", "missing.csv"], "cannot read 'missing.csv': no such file"),
         (["synthesize", "garbage.csv"], "cannot read 'garbage.csv'"),
-        (["synthesize", "small.csv", "--columns", "x", "nope"], "column 'nope' does not exist in small.csv"),
+        (
+            ["synthesize", "small.csv", "--columns", "x", "nope"],
+            "column 'nope' does not exist in small.csv",
+        ),
         (["synthesize", "small.csv", "-p", "bogus=1"], "has no parameter 'bogus'"),
         (["synthesize", "small.csv", "-o", "out.xlsx"], "must end in .csv or .parquet"),
-        (["evaluate", "small.csv", "small.csv", "--target", "nope"], "column 'nope' does not exist in small.csv"),
+        (
+            ["evaluate", "small.csv", "small.csv", "--target", "nope"],
+            "column 'nope' does not exist in small.csv",
+        ),
         (["evaluate", "small.csv", "other.csv"], "column 'c' does not exist in other.csv"),
     ],
 )
 def test_errors_exit_non_zero_with_one_clear_line(tmp_path, args, message):
-    pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "c": ["a", "b", "a", "b"]}).to_csv(tmp_path / "small.csv", index=False)
+    pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "c": ["a", "b", "a", "b"]}).to_csv(
+        tmp_path / "small.csv", index=False
+    )
     pd.DataFrame({"x": [1.0, 2.0]}).to_csv(tmp_path / "other.csv", index=False)
     (tmp_path / "garbage.csv").write_bytes(b"\x00\xff\xfe binary \x00 not a table")
     done = run(*args, cwd=tmp_path)
@@ -107,7 +169,10 @@ def test_errors_exit_non_zero_with_one_clear_line(tmp_path, args, message):
 
 
 def test_usage_errors_exit_2(capsys):
-    for argv, message in ((["synthesize", "-n", "0"], "positive integer"), (["frobnicate"], "invalid choice")):
+    for argv, message in (
+        (["synthesize", "-n", "0"], "positive integer"),
+        (["frobnicate"], "invalid choice"),
+    ):
         with pytest.raises(SystemExit) as exit_info:
             main(argv)
         assert exit_info.value.code == 2

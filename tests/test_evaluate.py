@@ -4,16 +4,20 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import make_mixed_frame
 
 from skgen import GaussianCopula
 from skgen.metrics import EvaluationReport, evaluate
+
+from conftest import make_mixed_frame
 
 
 @pytest.fixture(scope="module")
 def tables():
     frame = make_mixed_frame(300)
-    train, holdout = frame.iloc[:200].reset_index(drop=True), frame.iloc[200:].reset_index(drop=True)
+    train, holdout = (
+        frame.iloc[:200].reset_index(drop=True),
+        frame.iloc[200:].reset_index(drop=True),
+    )
     synthetic = GaussianCopula(random_state=0).fit(train).sample(200, random_state=0)
     return train, holdout, synthetic
 
@@ -26,7 +30,13 @@ def test_report_scores_groups_follow_the_arguments(tables):
     assert set(plain.scores["group"]) == {"fidelity", "distance"}
     full = evaluate(holdout, synthetic, train=train, target="group")
     assert set(full.scores["group"]) == {"fidelity", "distance", "utility", "privacy"}
-    assert {"tstr", "trtr", "dcr_ratio", "exact_copy_rate", "membership_inference_advantage"} <= set(full.scores["metric"])
+    assert {
+        "tstr",
+        "trtr",
+        "dcr_ratio",
+        "exact_copy_rate",
+        "membership_inference_advantage",
+    } <= set(full.scores["metric"])
     assert full["shape_similarity"] == pytest.approx(full.column_shapes["score"].mean())
     assert np.isfinite(full.scores["value"]).all()
 

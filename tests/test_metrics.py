@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_mixed_frame
 from scipy import stats
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import GridSearchCV
@@ -28,6 +27,8 @@ from skgen.metrics import (
     precision_recall_density_coverage,
     tstr_score,
 )
+
+from conftest import make_mixed_frame
 
 
 def _normal(n=1000, d=2, seed=0):
@@ -82,7 +83,9 @@ def test_frechet_distance_identical_and_shifted():
     # Standardised features measure the shift in real standard deviations.
     scaled = X * [10.0, 1.0]
     shift = np.array([10.0, 0.0])
-    assert frechet_distance(scaled, scaled + shift) == pytest.approx(1.0 / scaled[:, 0].var(ddof=0) * 100, rel=1e-6)
+    assert frechet_distance(scaled, scaled + shift) == pytest.approx(
+        1.0 / scaled[:, 0].var(ddof=0) * 100, rel=1e-6
+    )
 
 
 def test_frechet_distance_variance_mismatch_matches_closed_form():
@@ -159,10 +162,16 @@ def test_column_shape_similarity_counts_missing_as_a_category():
 def test_column_pair_similarity_known_values():
     rng = np.random.default_rng(0)
     x = rng.normal(size=1000)
-    real = pd.DataFrame({"a": x, "b": x + 0.1 * rng.normal(size=1000), "c": np.where(x > 0, "p", "n")})
+    real = pd.DataFrame(
+        {"a": x, "b": x + 0.1 * rng.normal(size=1000), "c": np.where(x > 0, "p", "n")}
+    )
     same = column_pair_similarity(real, real)
     np.testing.assert_allclose(same["score"], 1.0)
-    assert list(same["metric"]) == ["CorrelationSimilarity", "ContingencySimilarity", "ContingencySimilarity"]
+    assert list(same["metric"]) == [
+        "CorrelationSimilarity",
+        "ContingencySimilarity",
+        "ContingencySimilarity",
+    ]
     assert same["real"].iloc[0] == pytest.approx(np.corrcoef(real["a"], real["b"])[0, 1])
     flipped = real.assign(b=-real["b"], c=np.where(x > 0, "n", "p"))
     pairs = column_pair_similarity(real, flipped).set_index(["column_1", "column_2"])
@@ -192,18 +201,28 @@ def test_precision_recall_density_coverage_known_cases():
     assert same["precision"] == same["recall"] == same["coverage"] == 1.0
     assert same["density"] >= 1.0
     fresh = precision_recall_density_coverage(X, _normal(400, 2, seed=1))
-    assert 0.8 < fresh["precision"] <= 1 and 0.8 < fresh["recall"] <= 1 and 0.7 < fresh["density"] < 1.3
+    assert (
+        0.8 < fresh["precision"] <= 1
+        and 0.8 < fresh["recall"] <= 1
+        and 0.7 < fresh["density"] < 1.3
+    )
     far = precision_recall_density_coverage(X, X + 100.0)
     assert far == {"precision": 0.0, "recall": 0.0, "density": 0.0, "coverage": 0.0}
     collapsed = precision_recall_density_coverage(X, np.zeros((400, 2)) + X[:1])  # mode collapse
-    assert collapsed["precision"] == 1.0 and collapsed["recall"] < 0.05 and collapsed["coverage"] < 0.05
+    assert (
+        collapsed["precision"] == 1.0
+        and collapsed["recall"] < 0.05
+        and collapsed["coverage"] < 0.05
+    )
 
 
 # -------------------------------------------------------------------- utility
 def _labelled(n, seed):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, 2))
-    return pd.DataFrame({"x0": x[:, 0], "x1": x[:, 1], "y": np.where(x[:, 0] + x[:, 1] > 0, "yes", "no")})
+    return pd.DataFrame(
+        {"x0": x[:, 0], "x1": x[:, 1], "y": np.where(x[:, 0] + x[:, 1] > 0, "yes", "no")}
+    )
 
 
 def test_tstr_score_known_cases():
@@ -241,8 +260,12 @@ def test_privacy_metrics_on_fresh_draws():
 def test_exact_copy_rate_ignores_dtype_differences_of_a_csv_round_trip():
     frame = make_mixed_frame(100)
     reread = frame.assign(group=frame["group"].astype(object), count=frame["count"].astype(float))
-    half = pd.concat([reread.iloc[:50], frame.iloc[50:].assign(value=frame["value"].iloc[50:] + 0.5)])
-    assert exact_copy_rate(frame, half) == pytest.approx(0.5 + 0.5 * frame["value"].iloc[50:].isna().mean())
+    half = pd.concat(
+        [reread.iloc[:50], frame.iloc[50:].assign(value=frame["value"].iloc[50:] + 0.5)]
+    )
+    assert exact_copy_rate(frame, half) == pytest.approx(
+        0.5 + 0.5 * frame["value"].iloc[50:].isna().mean()
+    )
 
 
 # --------------------------------------------------------------------- scorer
@@ -255,7 +278,9 @@ def _three_clusters(n=300, seed=0):
 def test_generative_scorer_in_grid_search():
     X = _three_clusters()
     scorer = make_generative_scorer("mmd")
-    search = GridSearchCV(GaussianMixture(random_state=0), {"n_components": [1, 3]}, scoring=scorer, cv=3).fit(X)
+    search = GridSearchCV(
+        GaussianMixture(random_state=0), {"n_components": [1, 3]}, scoring=scorer, cv=3
+    ).fit(X)
     assert search.best_params_ == {"n_components": 3}
     assert np.all(search.cv_results_["mean_test_score"] <= 0)  # a distance, negated
     # Fixed sampling seed: the same fitted model gets the same score twice.
@@ -268,7 +293,9 @@ def test_generative_scorer_names_and_callables():
     model = GaussianMixture(n_components=3, random_state=0).fit(X)
     assert make_generative_scorer("precision", n_samples=50)(model, X) > 0.5
     assert make_generative_scorer("shape_similarity")(model, X) > 0.8
-    lower = make_generative_scorer(lambda real, fake: np.abs(real.mean() - fake.mean()), greater_is_better=False)
+    lower = make_generative_scorer(
+        lambda real, fake: np.abs(real.mean() - fake.mean()), greater_is_better=False
+    )
     assert lower(model, X) <= 0
     with pytest.raises(ValueError, match="Unknown metric"):
         make_generative_scorer("fid")
