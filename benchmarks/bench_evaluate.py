@@ -47,28 +47,49 @@ def main():
     rows = []
     # Use this checkout's skgen even when it is not installed.
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    )
     with tempfile.TemporaryDirectory() as folder:
-        paths = {name: os.path.join(folder, f"{name}.csv") for name in ("real", "synthetic", "train")}
+        paths = {
+            name: os.path.join(folder, f"{name}.csv") for name in ("real", "synthetic", "train")
+        }
         mixed_table(args.rows, 0).to_csv(paths["real"], index=False)
         mixed_table(args.rows, 1, shift=0.1).to_csv(paths["synthetic"], index=False)
         mixed_table(args.rows, 2).to_csv(paths["train"], index=False)
         report_path = os.path.join(folder, "report.html")
         for extra in ([], ["--train", "train.csv"]):
-            command = ["evaluate", "real.csv", "synthetic.csv", "--target", "flag", *extra, "-o", "report.html"]
+            command = [
+                "evaluate",
+                "real.csv",
+                "synthetic.csv",
+                "--target",
+                "flag",
+                *extra,
+                "-o",
+                "report.html",
+            ]
             start = time.perf_counter()
             done = subprocess.run(
-                [sys.executable, "-m", "skgen", *command], capture_output=True, text=True, cwd=folder, env=env
+                [sys.executable, "-m", "skgen", *command],
+                capture_output=True,
+                text=True,
+                cwd=folder,
+                env=env,
             )
             seconds = time.perf_counter() - start
             if done.returncode != 0:
                 sys.exit(done.stderr)
-            rows.append((" ".join(["skgen", *command]), seconds, os.path.getsize(report_path) / 1024))
+            rows.append(
+                (" ".join(["skgen", *command]), seconds, os.path.getsize(report_path) / 1024)
+            )
     print("| table | command | wall time (s) | report size (KiB) |")
     print("|---|---|---|---|")
     for command, seconds, size_kb in rows:
-        print(f"| {args.rows:,} x 20 mixed (14 numeric, 5 categorical, 1 boolean, missing values) "
-              f"| `{command}` | {seconds:.1f} | {size_kb:.0f} |")
+        print(
+            f"| {args.rows:,} x 20 mixed (14 numeric, 5 categorical, 1 boolean, missing values) "
+            f"| `{command}` | {seconds:.1f} | {size_kb:.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -52,15 +52,21 @@ def sdmetrics_report(real, synthetic, thresholds=True):
 def main():
     real = load_penguins()
     # sdmetrics (pandas < 3) and skgen get the same plain object/float columns.
-    real = real.astype({c: object for c in real.columns if not pd.api.types.is_numeric_dtype(real[c])})
+    real = real.astype(
+        {c: object for c in real.columns if not pd.api.types.is_numeric_dtype(real[c])}
+    )
     synthetic = GaussianCopula(random_state=0).fit(real).sample(len(real), random_state=0)
-    synthetic = synthetic.astype({c: object for c in synthetic.columns if not pd.api.types.is_numeric_dtype(synthetic[c])})
+    synthetic = synthetic.astype(
+        {c: object for c in synthetic.columns if not pd.api.types.is_numeric_dtype(synthetic[c])}
+    )
 
     report = sdmetrics_report(real, synthetic)
     every_pair = sdmetrics_report(real, synthetic, thresholds=False)
     sd_shapes = report.get_details("Column Shapes").set_index("Column")
     sd_pairs = every_pair.get_details("Column Pair Trends")
-    contributing = report.get_details("Column Pair Trends")["Meets Threshold?"].astype(bool).to_numpy()
+    contributing = (
+        report.get_details("Column Pair Trends")["Meets Threshold?"].astype(bool).to_numpy()
+    )
     sk_shapes = column_shape_similarity(real, synthetic)
     sk_pairs = column_pair_similarity(real, synthetic)
 
@@ -69,7 +75,9 @@ def main():
     print("|---|---|---|---|---|")
     for column, row in sk_shapes.iterrows():
         theirs = sd_shapes.loc[column, "Score"]
-        print(f"| {column} | {row.metric} | {row.score:.4f} | {theirs:.4f} | {row.score - theirs:+.4f} |")
+        print(
+            f"| {column} | {row.metric} | {row.score:.4f} | {theirs:.4f} | {row.score - theirs:+.4f} |"
+        )
 
     merged = sk_pairs.merge(
         sd_pairs.rename(columns={"Column 1": "column_1", "Column 2": "column_2"}),
@@ -81,25 +89,37 @@ def main():
     print("| pair | metric | skgen | sdmetrics | difference |")
     print("|---|---|---|---|---|")
     for row in worst.head(8).itertuples():
-        print(f"| {row.column_1} x {row.column_2} | {row.metric} | {row.score:.4f} | {row.Score:.4f} | {row.difference:+.4f} |")
+        print(
+            f"| {row.column_1} x {row.column_2} | {row.metric} | {row.score:.4f} | {row.Score:.4f} | {row.difference:+.4f} |"
+        )
     by_metric = merged.groupby("metric")["difference"].agg(lambda d: np.abs(d).max())
     contingency = merged["metric"] == "ContingencySimilarity"
     # Only the thresholded report computes the real association (Cramer's V).
     thresholded = report.get_details("Column Pair Trends")["Real Association"].to_numpy()
-    association_gap = np.nanmax(np.abs(merged["real"].to_numpy() - thresholded)[contingency.to_numpy()])
+    association_gap = np.nanmax(
+        np.abs(merged["real"].to_numpy() - thresholded)[contingency.to_numpy()]
+    )
 
     print("\n### Averages\n")
     print("| property | skgen | sdmetrics |")
     print("|---|---|---|")
-    print(f"| Column shapes (all {len(sk_shapes)} columns) | {sk_shapes['score'].mean():.4f} | {sd_shapes['Score'].mean():.4f} |")
-    print(f"| Column pair trends, every pair ({len(merged)}) | {sk_pairs['score'].mean():.4f} | {merged['Score'].mean():.4f} |")
-    print(f"| Column pair trends, pairs above sdmetrics' real-association thresholds ({contributing.sum()}) "
-          f"| {sk_pairs['score'][contributing].mean():.4f} | {report.get_properties().set_index('Property').loc['Column Pair Trends', 'Score']:.4f} (QualityReport default) |")
-    print(f"\nSame metric chosen for every pair: {(merged['metric'] == merged['Metric']).all()}. "
-          f"Largest |difference| by metric: "
-          + ", ".join(f"{name} {value:.2g}" for name, value in by_metric.items())
-          + f". Largest gap in the real Cramer's V of contingency pairs: {association_gap:.2g}. "
-          f"Columns agreeing within 1e-9: {int(np.sum(np.abs(sk_shapes['score'] - sd_shapes['Score']) < 1e-9))} of {len(sk_shapes)}.")
+    print(
+        f"| Column shapes (all {len(sk_shapes)} columns) | {sk_shapes['score'].mean():.4f} | {sd_shapes['Score'].mean():.4f} |"
+    )
+    print(
+        f"| Column pair trends, every pair ({len(merged)}) | {sk_pairs['score'].mean():.4f} | {merged['Score'].mean():.4f} |"
+    )
+    print(
+        f"| Column pair trends, pairs above sdmetrics' real-association thresholds ({contributing.sum()}) "
+        f"| {sk_pairs['score'][contributing].mean():.4f} | {report.get_properties().set_index('Property').loc['Column Pair Trends', 'Score']:.4f} (QualityReport default) |"
+    )
+    print(
+        f"\nSame metric chosen for every pair: {(merged['metric'] == merged['Metric']).all()}. "
+        f"Largest |difference| by metric: "
+        + ", ".join(f"{name} {value:.2g}" for name, value in by_metric.items())
+        + f". Largest gap in the real Cramer's V of contingency pairs: {association_gap:.2g}. "
+        f"Columns agreeing within 1e-9: {int(np.sum(np.abs(sk_shapes['score'] - sd_shapes['Score']) < 1e-9))} of {len(sk_shapes)}."
+    )
 
 
 if __name__ == "__main__":
