@@ -11,7 +11,6 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen import ClassConditional
-from skgen.utils import sample_in_chunks
 
 
 @pytest.fixture(scope="module")
@@ -174,19 +173,6 @@ def test_gaussian_per_class_is_qda(iris):
     # QDA uses the unbiased covariance, the mixture the maximum-likelihood one.
     assert np.mean(model.predict(X) == qda.predict(X)) > 0.97
     np.testing.assert_allclose(model.predict_proba(X), qda.predict_proba(X), atol=0.1)
-
-
-def test_sample_in_chunks_is_independent_of_n_jobs(iris):
-    X, _ = iris
-    model = DiagonalGaussian(random_state=0).fit(X)
-    serial = sample_in_chunks(model, 2500, random_state=0, chunk_size=1000)
-    parallel = sample_in_chunks(model, 2500, random_state=0, chunk_size=1000, n_jobs=2)
-    assert serial.shape == (2500, 4)
-    np.testing.assert_array_equal(serial, parallel)
-    # Chunks use different seeds: no chunk repeats another.
-    assert not np.array_equal(serial[:1000], serial[1000:2000])
-    with pytest.raises(ValueError, match="chunk_size"):
-        sample_in_chunks(model, 10, chunk_size=0)
 
 
 def _gaussian_mixture_base():

@@ -7,7 +7,6 @@ from sklearn.datasets import make_blobs
 from sklearn.model_selection import GridSearchCV
 
 from skgen import ClassConditional, GaussianMixture
-from skgen.utils import sample_in_chunks
 
 distributed = pytest.importorskip(
     "dask.distributed",
@@ -58,12 +57,11 @@ def test_unsupervised_grid_search_and_chunked_sampling_on_dask(client):
         search = GridSearchCV(
             GaussianMixture(random_state=0), {"n_components": [1, 3]}, cv=3, n_jobs=-1
         ).fit(X)
-        chunked = sample_in_chunks(
-            search.best_estimator_, 5000, random_state=0, n_jobs=-1, chunk_size=1000
-        )
+        # More than SAMPLE_CHUNK_SIZE rows: drawn in chunks, as Dask tasks.
+        chunked = search.best_estimator_.sample(250_000, random_state=0, n_jobs=-1)
     # Scoring is the mean held-out log-likelihood: three blobs beat one Gaussian.
     assert search.best_params_ == {"n_components": 3}
-    serial = sample_in_chunks(search.best_estimator_, 5000, random_state=0, chunk_size=1000)
+    serial = search.best_estimator_.sample(250_000, random_state=0)
     np.testing.assert_array_equal(chunked, serial)
 
 
