@@ -11,6 +11,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen.augmentation import AugmentedEstimator, GenerativeResampler
 
@@ -260,3 +261,22 @@ def test_grid_over_gaussian_mixture_components_in_imblearn_pipeline(imbalanced):
     fitted = search.best_estimator_.named_steps["resampler"]
     n_components = search.best_params_["resampler__estimator__n_components"]
     assert all(g.n_components == n_components for g in fitted.estimators_.values())
+
+
+def _augmented_logistic_regression():
+    from skgen import GaussianMixture
+
+    return AugmentedEstimator(
+        LogisticRegression(), GaussianMixture(random_state=0), n_synthetic=0.5, random_state=0
+    )
+
+
+@parametrize_with_checks(
+    [_augmented_logistic_regression()],
+    expected_failed_checks=lambda estimator: {
+        "check_classifier_data_not_an_array": "a DataFrame of small integers is a discrete "
+        "table for skgen's encoder, an array is continuous: different synthetic rows by design",
+    },
+)
+def test_sklearn_classifier_checks_augmented_estimator(estimator, check):
+    check(estimator)
