@@ -292,7 +292,7 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
         return np.repeat(classes, counts)
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y):
         """Fit the generator, draw synthetic rows, fit the estimator on all rows.
 
         Parameters
@@ -300,8 +300,6 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features) or DataFrame
         y : array-like of shape (n_samples,)
             Class labels.
-        **fit_params : dict
-            Passed to the estimator's ``fit``.
 
         Returns
         -------
@@ -322,7 +320,7 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
                 n_new, y=self._synthetic_labels(n_new, rng), random_state=rng
             )
             X_all, y_all = concat_rows([X, X_new]), np.concatenate([y, y_new])
-        self.estimator_ = clone(self.estimator).fit(X_all, y_all, **fit_params)
+        self.estimator_ = clone(self.estimator).fit(X_all, y_all)
         return self
 
     @available_if(_final_estimator_has("predict"))
