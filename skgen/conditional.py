@@ -19,6 +19,8 @@ from .utils._sklearn import HasMethods, _fit_context
 __all__ = ["ClassConditional", "supports_class_context"]
 
 _INT32_MAX = np.iinfo(np.int32).max
+# Score kinds whose per-class values Bayes' rule cannot compare.
+_NOT_DENSITIES = ("reconstruction", "unnormalized")
 
 
 def supports_class_context(estimator):
@@ -181,6 +183,17 @@ class ClassConditional(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 f"ClassConditional needs at least 2 classes in y, got {self.classes_.size} class."
             )
         self.class_prior_ = self.class_count_ / self.class_count_.sum()
+        score_kind = getattr(self.estimator, "score_kind", "exact")
+        if score_kind in _NOT_DENSITIES:
+            warnings.warn(
+                f"{type(self.estimator).__name__} has score_kind={score_kind!r}: its scores "
+                "are not normalised log-densities, so predict/predict_proba compare "
+                "numbers that mean different things for different classes. Sampling is "
+                "unaffected; for classification prefer a generator with exact or bounded "
+                "log-likelihoods.",
+                UserWarning,
+                stacklevel=2,
+            )
         if supports_class_context(self.estimator):
             self.estimators_ = [clone(self.estimator).fit(X, y)]
         else:

@@ -208,3 +208,12 @@ def test_category_seen_in_one_class_only():
     unseen = pd.DataFrame({"x": [0.0], "island": ["east"]})
     with pytest.warns(UserWarning, match="zero density under every class"):
         np.testing.assert_allclose(model.predict_proba(unseen), [model.class_prior_])
+
+
+def test_warns_when_scores_are_not_densities(iris):
+    from _toy_generators import ReconstructionScorer
+
+    X, y = iris
+    with pytest.warns(UserWarning, match="score_kind='reconstruction'"):
+        model = ClassConditional(ReconstructionScorer()).fit(X, y)
+    assert model.sample(5, random_state=0)[0].shape == (5, 4)
