@@ -10,14 +10,13 @@ import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
 from sklearn import mixture, neighbors  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 
 import skgen  # noqa: E402
 from skgen.datasets import load_penguins  # noqa: E402
+from skgen.metrics import column_shape_similarity  # noqa: E402
 
 REPEATS = 5
 
@@ -30,21 +29,6 @@ def best_time(fn, *args):
         result = fn(*args)
         times.append(time.perf_counter() - start)
     return min(times), result
-
-
-def column_similarity(real, synthetic):
-    """Per column: 1 - KS statistic (numeric) or 1 - total variation (categorical)."""
-    out = {}
-    for column in real.columns:
-        r, s = real[column].dropna(), synthetic[column].dropna()
-        if pd.api.types.is_numeric_dtype(r) and not pd.api.types.is_bool_dtype(r):
-            out[column] = 1 - stats.ks_2samp(r, s).statistic
-        else:
-            p = r.value_counts(normalize=True)
-            q = s.value_counts(normalize=True)
-            p, q = p.align(q, fill_value=0.0)
-            out[column] = 1 - 0.5 * np.abs(p - q).sum()
-    return pd.Series(out)
 
 
 def compare_with_sklearn():
@@ -94,7 +78,7 @@ def copula_on_penguins():
     df = load_penguins()
     t_fit, model = best_time(lambda: skgen.GaussianCopula(random_state=0).fit(df))
     t_sample, synthetic = best_time(lambda: model.sample(100_000, random_state=0))
-    similarity = column_similarity(df, synthetic)
+    similarity = column_shape_similarity(df, synthetic)["score"]
     summary = pd.DataFrame(
         [
             {

@@ -2,6 +2,7 @@
 
 __version__ = "0.1.0.dev0"
 
+from .conditional import ClassConditional
 from .density import GaussianCopula, KernelDensity
 from .mixture import BayesianGaussianMixture, GaussianMixture
 
@@ -11,6 +12,7 @@ _LAZY = {"Autoencoder": "skgen.neural", "VAE": "skgen.neural"}
 __all__ = [
     "Autoencoder",
     "BayesianGaussianMixture",
+    "ClassConditional",
     "GaussianCopula",
     "GaussianMixture",
     "KernelDensity",

@@ -179,7 +179,7 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         """Log-density of each row of ``data`` in the encoded space."""
 
     # ----------------------------------------------------------- sampling
-    def sample(self, n_samples=1, *, random_state=None, n_jobs=None):
+    def sample(self, n_samples=1, *, random_state=None, n_jobs=None, conditions=None):
         """Draw new rows from the fitted model.
 
         Parameters
@@ -195,6 +195,12 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
             size, each with its own generator spawned from ``random_state``,
             in parallel with joblib (``-1``: all cores). The rows do not depend
             on ``n_jobs``, only on ``random_state`` and ``n_samples``.
+        conditions : dict or None, default=None
+            ``{column: value}``: every row drawn has these values. Models that
+            can condition exactly do so; the others (the default) use
+            rejection sampling on discrete columns (categorical, boolean, or
+            ``None``/NaN for "missing") and store the share of draws accepted
+            in ``last_acceptance_rate_``.
 
         Returns
         -------
@@ -205,6 +211,8 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         check_is_fitted(self)
         n_samples = check_n_samples(n_samples)
         rng = self._sampling_rng_ if random_state is None else as_generator(random_state)
+        if conditions:
+            return self._sample_conditioned(n_samples, self._check_conditions(conditions), rng)
         if n_samples <= SAMPLE_CHUNK_SIZE:
             return self._sample_decoded(n_samples, rng)
         sizes = [SAMPLE_CHUNK_SIZE] * (n_samples // SAMPLE_CHUNK_SIZE)
@@ -220,6 +228,57 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
 
     def _sample_decoded(self, n_samples, rng):
         return self._decode(self._sample(n_samples, rng), rng)
+
+    def _check_conditions(self, conditions):
+        if not isinstance(conditions, dict):
+            raise TypeError(
+                f"conditions must be a dict {{column: value}}, got {type(conditions).__name__}."
+            )
+        if self.encoder_ is None:
+            raise ValueError(
+                "conditions need a model fit on a DataFrame (columns are named there)."
+            )
+        kinds = self.encoder_.kinds_
+        for column, value in conditions.items():
+            if column not in kinds:
+                raise ValueError(f"conditions names a column not in the data: {column!r}.")
+            if kinds[column] not in ("categorical", "boolean"):
+                raise ValueError(
+                    f"{type(self).__name__} can only condition on discrete columns; "
+                    f"{column!r} is {kinds[column]}."
+                )
+            known = next(c for c in self.encoder_.columns_ if c.name == column).categories
+            if not any(v == value or (pd.isna(v) and pd.isna(value)) for v in known):
+                raise ValueError(
+                    f"Column {column!r} never takes the value {value!r} in the training data."
+                )
+        return conditions
+
+    def _sample_conditioned(self, n_samples, conditions, rng, max_draws=10_000_000):
+        """Rejection sampling: draw rows and keep those that meet ``conditions``."""
+        kept, n_kept, n_drawn = [], 0, 0
+        batch = max(n_samples, 1000)
+        while n_kept < n_samples:
+            if n_drawn >= max_draws:
+                raise ValueError(
+                    f"Rejection sampling for {conditions} accepted {n_kept} of {n_drawn} draws; "
+                    "the condition is too rare for this model to meet it by rejection."
+                )
+            draw = self._sample_decoded(batch, rng)
+            match = np.ones(batch, dtype=bool)
+            for column, value in conditions.items():
+                match &= (
+                    draw[column].isna().to_numpy()
+                    if pd.isna(value)
+                    else (draw[column] == value).to_numpy()
+                )
+            kept.append(draw[match])
+            n_kept, n_drawn = n_kept + int(match.sum()), n_drawn + batch
+            # Size the next batch from the acceptance rate seen so far.
+            rate = max(n_kept, 1) / n_drawn
+            batch = int(min(max_draws, max(1000, 1.2 * (n_samples - n_kept) / rate)))
+        self.last_acceptance_rate_ = n_kept / n_drawn
+        return pd.concat(kept, ignore_index=True).iloc[:n_samples]
 
     @abstractmethod
     def _sample(self, n_samples, rng):

@@ -251,7 +251,6 @@ class GaussianMixture(_BaseMixture):
         self.random_state = random_state
 
 
-
 class BayesianGaussianMixture(_BaseMixture):
     """Variational Bayesian Gaussian mixture, for numeric arrays and mixed-type tables.
 
@@ -316,4 +315,3 @@ default="dirichlet_process"
         self.init_params = init_params
         self.pseudocount = pseudocount
         self.random_state = random_state
-

@@ -198,3 +198,19 @@ def test_large_samples_are_chunked_reproducibly(n_jobs):
         .reset_index(drop=True)
         .equals(big.iloc[SAMPLE_CHUNK_SIZE : SAMPLE_CHUNK_SIZE + 100].reset_index(drop=True))
     )
+
+
+@pytest.mark.parametrize("estimator", TABULAR, ids=_id)
+def test_conditional_sampling(estimator):
+    frame = make_mixed_frame(200)
+    model = _fitted(estimator, frame)
+    rows = model.sample(50, random_state=0, conditions={"group": "c", "flag": True})
+    assert len(rows) == 50
+    assert (rows["group"] == "c").all() and rows["flag"].all()
+    pd.testing.assert_series_equal(rows.dtypes, frame.dtypes)
+    missing = model.sample(5, random_state=0, conditions={"label": None})
+    assert missing["label"].isna().all()
+    with pytest.raises(ValueError, match="never takes the value"):
+        model.sample(5, conditions={"group": "zzz"})
+    with pytest.raises(ValueError, match="not in the data"):
+        model.sample(5, conditions={"nope": 1})

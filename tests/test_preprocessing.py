@@ -120,3 +120,13 @@ def test_numeric_array_input():
     X = np.random.default_rng(0).normal(size=(30, 2))
     encoder = TabularEncoder().fit(X)
     np.testing.assert_allclose(encoder.inverse_transform(encoder.transform(X)), X)
+
+
+def test_penguins_round_trip_is_exact():
+    from skgen.datasets import load_penguins
+
+    df = load_penguins()
+    encoder = TabularEncoder().fit(df)
+    pd.testing.assert_frame_equal(encoder.inverse_transform(encoder.transform(df)), df)
+    assert encoder.kinds_["year"] == "categorical"  # three distinct years
+    assert encoder.kinds_["flipper_length_mm"] == "integer"  # whole numbers stored as float

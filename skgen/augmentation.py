@@ -1,0 +1,388 @@
+"""Data augmentation with generative models: a resampler and an augmenting wrapper.
+
+:class:`GenerativeResampler` is an imbalanced-learn sampler (it has
+``fit_resample`` and, on purpose, no ``transform``: imbalanced-learn's
+``Pipeline`` rejects a step with both). It runs without imbalanced-learn;
+only its ``Pipeline`` needs the ``imbalanced`` extra.
+:class:`AugmentedEstimator` brings augmentation into a plain scikit-learn
+``Pipeline``: it wraps the final estimator and fits it on real plus
+synthetic rows.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import check_is_fitted
+
+from .conditional import ClassConditional, check_X_for_meta
+from .utils import seed_from
+from .utils._parallel import concat_rows, fit_clones, take_rows
+from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
+
+__all__ = ["AugmentedEstimator", "GenerativeResampler"]
+
+_INT32_MAX = np.iinfo(np.int32).max
+
+
+def _n_new_per_class(sampling_strategy, classes, counts, y_type):
+    """Synthetic rows to add per class, with imbalanced-learn's over-sampling rules.
+
+    ``"auto"`` / ``"not majority"``: every class but the majority up to the
+    majority count; ``"minority"``: only the smallest class; ``"not minority"``
+    and ``"all"`` likewise; a float ``r`` (binary targets only): minority
+    classes up to ``r * n_majority``; a dict ``{class: n_total}``: the wanted
+    total per class; a callable ``f(y) -> dict`` is called and treated as a
+    dict. Returns ``{class: n_new}`` for the classes that get rows.
+    """
+    majority, minority = classes[np.argmax(counts)], classes[np.argmin(counts)]
+    n_majority = counts.max()
+    count_of = dict(zip(classes.tolist(), counts.tolist()))
+    if isinstance(sampling_strategy, str):
+        keep = {
+            "auto": lambda c: c != majority,
+            "not majority": lambda c: c != majority,
+            "minority": lambda c: c == minority,
+            "not minority": lambda c: c != minority,
+            "all": lambda c: True,
+        }[sampling_strategy]
+        return {c: n_majority - n for c, n in count_of.items() if keep(c)}
+    if isinstance(sampling_strategy, Real):
+        if y_type != "binary":
+            raise ValueError(
+                "sampling_strategy can be a float only for a binary target; "
+                "for multi-class, use a dict."
+            )
+        wanted = {c: int(n_majority * sampling_strategy) - n for c, n in count_of.items()}
+        wanted = {c: n for c, n in wanted.items() if c != majority}
+        if any(n < 0 for n in wanted.values()):
+            raise ValueError(
+                f"sampling_strategy={sampling_strategy} asks for fewer minority rows than "
+                "there are: an over-sampler cannot remove rows. Increase the ratio."
+            )
+        return wanted
+    unknown = set(sampling_strategy) - set(count_of)
+    if unknown:
+        raise ValueError(f"sampling_strategy names classes not present in y: {sorted(unknown)}.")
+    new = {}
+    for c, n_total in sampling_strategy.items():
+        if n_total < count_of[c]:
+            raise ValueError(
+                f"sampling_strategy asks for {n_total} rows of class {c!r}, which has "
+                f"{count_of[c]}: an over-sampler can only add rows."
+            )
+        new[c] = int(n_total) - count_of[c]
+    return new
+
+
+class GenerativeResampler(MetaEstimatorMixin, BaseEstimator):
+    """Over-sample classes with rows drawn from a generator fit on each class.
+
+    For every class that gets new rows, a clone of ``estimator`` is fit on
+    that class's rows and asked for exactly the number of rows that
+    ``sampling_strategy`` requires; the real rows are kept, the synthetic rows
+    are appended after them. Use it as a step of
+    ``imblearn.pipeline.Pipeline`` (resampling happens in ``fit`` only, never
+    in ``predict``) and tune it with ``GridSearchCV``, including the
+    generator's own parameters (``resampler__estimator__n_components``).
+
+    Parameters
+    ----------
+    estimator : skgen generator
+        Template fitted once per resampled class. Any object with ``fit`` and
+        ``sample(n_samples, *, random_state=None)``.
+    sampling_strategy : {"auto", "minority", "not minority", "not majority", \
+"all"}, float, dict or callable, default="auto"
+        As in imbalanced-learn's over-samplers: ``"auto"`` brings every class
+        but the majority to the majority's count; a float (binary targets) is
+        the wanted ratio n_minority / n_majority after resampling; a dict maps
+        a class to its wanted total; a callable takes ``y`` and returns such
+        a dict.
+    random_state : None, int or RandomState, default=None
+        Seeds the draws from the class generators.
+    n_jobs : int, default=None
+        Number of joblib workers for the per-class fits.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Synthetic rows added per class in the last ``fit_resample``.
+    estimators_ : dict
+        The fitted generator of each resampled class.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen import GaussianMixture
+    >>> from skgen.augmentation import GenerativeResampler
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(110, 2))
+    >>> y = np.array([0] * 100 + [1] * 10)
+    >>> resampler = GenerativeResampler(GaussianMixture(n_components=1), random_state=0)
+    >>> X_res, y_res = resampler.fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()
+    [100, 100]
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "sample"])],
+        "sampling_strategy": [
+            Interval(Real, 0, 1, closed="right"),
+            StrOptions({"auto", "minority", "not minority", "not majority", "all"}),
+            dict,
+            callable,
+        ],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(self, estimator, *, sampling_strategy="auto", random_state=None, n_jobs=None):
+        self.estimator = estimator
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit_resample(self, X, y):
+        """Fit the class generators and return the data with synthetic rows added.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or DataFrame
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        X_resampled : ndarray or DataFrame of shape (n_samples_new, n_features)
+            The rows of ``X`` followed by the synthetic rows.
+        y_resampled : ndarray or Series of shape (n_samples_new,)
+        """
+        y_in = y
+        X, y = check_X_for_meta(self, X, y=y, reset=True)
+        check_classification_targets(y)
+        classes, counts = np.unique(y, return_counts=True)
+        strategy = self.sampling_strategy
+        if callable(strategy):
+            strategy = strategy(y)
+        self.sampling_strategy_ = _n_new_per_class(strategy, classes, counts, type_of_target(y))
+        targets = [c for c, n in self.sampling_strategy_.items() if n > 0]
+        fitted = fit_clones(self.estimator, [take_rows(X, y == c) for c in targets], self.n_jobs)
+        self.estimators_ = dict(zip(targets, fitted))
+        rng = np.random.default_rng(seed_from(self.random_state))
+        X_parts, y_parts = [X], [y]
+        for c in targets:
+            n_new = self.sampling_strategy_[c]
+            X_new = self.estimators_[c].sample(n_new, random_state=int(rng.integers(_INT32_MAX)))
+            X_parts.append(X_new)
+            y_parts.append(np.full(n_new, c, dtype=y.dtype))
+        X_res, y_res = concat_rows(X_parts), np.concatenate(y_parts)
+        if isinstance(y_in, pd.Series):
+            y_res = pd.Series(y_res, name=y_in.name)
+        return X_res, y_res
+
+
+def _final_estimator_has(method):
+    def check(self):
+        # Fitted: ask the fitted copy; unfitted: ask the template.
+        return hasattr(getattr(self, "estimator_", self.estimator), method)
+
+    return check
+
+
+class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
+    """Fit a classifier on real rows plus rows drawn from a class-conditional generator.
+
+    In ``fit``, ``ClassConditional(generator)`` is fit on ``(X, y)`` and asked
+    for ``n_synthetic`` labelled rows; a clone of ``estimator`` is then fit on
+    the real and synthetic rows together. ``predict``, ``predict_proba``,
+    ``decision_function`` and ``score`` are the fitted estimator's, on real
+    rows only. As the last step of a plain ``sklearn.pipeline.Pipeline`` this
+    is augmentation with no imbalanced-learn; ``GridSearchCV`` tunes both the
+    amount of synthetic data and the generator (``generator__n_components``).
+
+    Parameters
+    ----------
+    estimator : classifier
+        Fitted on the augmented data.
+    generator : skgen generator
+        Template of the per-class generators (see :class:`ClassConditional`).
+    n_synthetic : float or int, default=1.0
+        Synthetic rows to add: a float is a multiple of the number of real
+        rows, an int an exact count.
+    label_distribution : {"prior", "balanced"}, default="prior"
+        Labels of the synthetic rows: drawn from the class frequencies
+        (``"prior"``), or split as equally as possible between classes
+        (``"balanced"``).
+    random_state : None, int or RandomState, default=None
+        Seeds the synthetic draws.
+    n_jobs : int, default=None
+        Number of joblib workers for the per-class generator fits.
+
+    Attributes
+    ----------
+    generator_ : ClassConditional
+        The fitted class-conditional generator.
+    estimator_ : estimator
+        The estimator fitted on real plus synthetic rows.
+    classes_ : ndarray of shape (n_classes,)
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skgen import GaussianMixture
+    >>> from skgen.augmentation import AugmentedEstimator
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = AugmentedEstimator(
+    ...     LogisticRegression(max_iter=1000), GaussianMixture(n_components=1),
+    ...     n_synthetic=0.5, random_state=0,
+    ... ).fit(X, y)
+    >>> model.predict(X[:3]).tolist()
+    [0, 0, 0]
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit"])],
+        "generator": [HasMethods(["fit", "sample"])],
+        "n_synthetic": [
+            Interval(Real, 0, None, closed="left"),
+            Interval(Integral, 0, None, closed="left"),
+        ],
+        "label_distribution": [StrOptions({"prior", "balanced"})],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        generator,
+        *,
+        n_synthetic=1.0,
+        label_distribution="prior",
+        random_state=None,
+        n_jobs=None,
+    ):
+        self.estimator = estimator
+        self.generator = generator
+        self.n_synthetic = n_synthetic
+        self.label_distribution = label_distribution
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        estimator_tags = self.estimator.__sklearn_tags__()
+        tags.estimator_type = estimator_tags.estimator_type
+        tags.classifier_tags = estimator_tags.classifier_tags
+        return tags
+
+    def _synthetic_labels(self, n_rows, rng):
+        classes = self.generator_.classes_
+        if self.label_distribution == "prior":
+            return None
+        # Balanced: as equal as possible, the remainder to random classes.
+        base, extra = divmod(n_rows, classes.size)
+        counts = np.full(classes.size, base)
+        counts[rng.choice(classes.size, size=extra, replace=False)] += 1
+        return np.repeat(classes, counts)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Fit the generator, draw synthetic rows, fit the estimator on all rows.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or DataFrame
+        y : array-like of shape (n_samples,)
+            Class labels.
+
+        Returns
+        -------
+        self : object
+        """
+        X, y = check_X_for_meta(self, X, y=y, reset=True)
+        check_classification_targets(y)
+        self.generator_ = ClassConditional(self.generator, n_jobs=self.n_jobs).fit(X, y)
+        self.classes_ = self.generator_.classes_
+        if isinstance(self.n_synthetic, Integral):
+            n_new = int(self.n_synthetic)
+        else:
+            n_new = int(round(self.n_synthetic * X.shape[0]))
+        X_all, y_all = X, y
+        if n_new > 0:
+            rng = np.random.default_rng(seed_from(self.random_state))
+            X_new, y_new = self.generator_.sample(
+                n_new, y=self._synthetic_labels(n_new, rng), random_state=rng
+            )
+            X_all, y_all = concat_rows([X, X_new]), np.concatenate([y, y_new])
+        self.estimator_ = clone(self.estimator).fit(X_all, y_all)
+        return self
+
+    @available_if(_final_estimator_has("predict"))
+    def predict(self, X):
+        """Predict with the estimator fitted on augmented data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or DataFrame
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict(X)
+
+    @available_if(_final_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities from the estimator fitted on augmented data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or DataFrame
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_final_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the estimator fitted on augmented data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or DataFrame
+
+        Returns
+        -------
+        scores : ndarray
+        """
+        check_is_fitted(self)
+        return self.estimator_.decision_function(X)
+
+    @available_if(_final_estimator_has("score"))
+    def score(self, X, y, sample_weight=None):
+        """The fitted estimator's ``score`` on real rows (accuracy for a classifier).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or DataFrame
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        check_is_fitted(self)
+        if sample_weight is None:
+            return self.estimator_.score(X, y)
+        return self.estimator_.score(X, y, sample_weight=sample_weight)

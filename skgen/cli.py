@@ -1,0 +1,343 @@
+"""The ``skgen`` command: synthesise a table, evaluate synthetic data, list models.
+
+::
+
+    skgen synthesize [DATA.csv|.parquet] --model gaussian_copula -n 1000 -o synthetic.csv
+    skgen evaluate REAL.csv SYNTHETIC.csv [--target COLUMN] -o report.html
+    skgen models
+
+Errors (unknown model, unreadable file, missing column) print one line on
+stderr and exit with status 1; usage errors exit with status 2.
+"""
+
+import argparse
+import ast
+import itertools
+import os
+import re
+import sys
+import threading
+import time
+
+__all__ = ["main", "model_registry"]
+
+
+class CommandError(Exception):
+    """An error to report on one line, without a traceback."""
+
+
+# ----------------------------------------------------------------- models
+def snake_case(name):
+    """``GaussianCopula`` -> ``gaussian_copula``, ``BernoulliRBM`` -> ``bernoulli_rbm``."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def model_registry():
+    """``{snake_case_name: class}`` for every estimator of :func:`skgen.utils.all_estimators`."""
+    from .utils import all_estimators
+
+    return {snake_case(name): cls for name, cls in all_estimators()}
+
+
+def _first_doc_line(cls):
+    doc = (cls.__doc__ or "").strip()
+    return doc.splitlines()[0].strip() if doc else ""
+
+
+def _resolve_model(name):
+    registry = model_registry()
+    key = snake_case(name) if name not in registry else name
+    if key not in registry:
+        raise CommandError(f"unknown model {name!r}; run 'skgen models' to list them ({', '.join(sorted(registry))}).")
+    return registry[key]
+
+
+def _parse_param(text):
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    name, value = text.split("=", 1)
+    try:
+        value = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        pass  # a plain string such as quantile
+    return name.strip(), value
+
+
+# ------------------------------------------------------------------- files
+BUNDLED_TABLE = "penguins"
+
+
+def read_table(path):
+    """Read a CSV or Parquet file into a DataFrame, with errors that name the file.
+
+    ``"penguins"`` (when no such file exists) is the table bundled with skgen.
+    """
+    import pandas as pd
+
+    if path == BUNDLED_TABLE and not os.path.exists(path):
+        from .datasets import load_penguins
+
+        return load_penguins()
+    if not os.path.isfile(path):
+        raise CommandError(f"cannot read {path!r}: no such file.")
+    extension = os.path.splitext(path)[1].lower()
+    try:
+        if extension in (".parquet", ".pq"):
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(path)
+    except ImportError as exc:
+        raise CommandError(f"cannot read {path!r}: Parquet needs pyarrow ({exc}); pip install pyarrow.") from None
+    except Exception as exc:  # pandas raises many types for bad files
+        raise CommandError(f"cannot read {path!r}: {type(exc).__name__}: {exc}".strip()) from None
+    if frame.empty:
+        raise CommandError(f"{path!r} has no rows.")
+    return frame
+
+
+def write_table(frame, path):
+    extension = os.path.splitext(path)[1].lower()
+    try:
+        if extension in (".parquet", ".pq"):
+            frame.to_parquet(path, index=False)
+        elif extension in (".csv", ".txt", ""):
+            frame.to_csv(path, index=False)
+        else:
+            raise CommandError(f"cannot write {path!r}: the output must end in .csv or .parquet.")
+    except ImportError as exc:
+        raise CommandError(f"cannot write {path!r}: Parquet needs pyarrow ({exc}); pip install pyarrow.") from None
+    except OSError as exc:
+        raise CommandError(f"cannot write {path!r}: {exc.strerror or exc}.") from None
+
+
+def _check_columns(frame, columns, path):
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise CommandError(
+            f"column {missing[0]!r} does not exist in {path}; its columns are {list(map(str, frame.columns))}."
+        )
+
+
+# ---------------------------------------------------------------- progress
+class Spinner:
+    """A one-line progress indicator on stderr while a step of unknown length runs.
+
+    On a terminal it redraws ``<frame> <message> <seconds>`` ten times a
+    second; elsewhere (pipes, CI logs) it prints the message once and the
+    time taken at the end.
+    """
+
+    _FRAMES = "|/-\\"
+
+    def __init__(self, message, stream=None, enabled=True):
+        self.message = message
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self._stop = threading.Event()
+
+    def _run(self):
+        for frame in itertools.cycle(self._FRAMES):
+            if self._stop.wait(0.1):
+                break
+            self.stream.write(f"\r{frame} {self.message} {time.perf_counter() - self._start:5.1f} s")
+            self.stream.flush()
+
+    def __enter__(self):
+        self._start = time.perf_counter()
+        if not self.enabled:
+            return self
+        self._thread = None
+        if self.stream.isatty():
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+        else:
+            self.stream.write(f"{self.message} ...\n")
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.seconds = time.perf_counter() - self._start
+        if not self.enabled:
+            return False
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self.stream.write("\r" + " " * (len(self.message) + 12) + "\r")
+        status = "done" if exc_type is None else "failed"
+        self.stream.write(f"{self.message}: {status} in {self.seconds:.1f} s\n")
+        self.stream.flush()
+        return False
+
+
+# ---------------------------------------------------------------- commands
+def cmd_models(args):
+    registry = model_registry()
+    width = max(map(len, registry))
+    for name, cls in sorted(registry.items()):
+        print(f"{name:<{width}}  {_first_doc_line(cls)}")
+    return 0
+
+
+def cmd_synthesize(args):
+    model_class = _resolve_model(args.model)
+    data = read_table(args.data)
+    source = "the bundled penguins table" if args.data == BUNDLED_TABLE else args.data
+    if args.columns:
+        _check_columns(data, args.columns, source)
+        data = data[args.columns]
+    params = dict(args.param or [])
+    model = model_class()
+    unknown = sorted(set(params) - set(model.get_params()))
+    if unknown:
+        raise CommandError(
+            f"{model_class.__name__} has no parameter {unknown[0]!r}; its parameters are {sorted(model.get_params())}."
+        )
+    if "random_state" in model.get_params():
+        params.setdefault("random_state", args.seed)
+    # Deep models draw skorch's per-epoch progress bar (their verbose=1) instead of the spinner.
+    neural_bar = model_class.__module__.startswith("skgen.neural") and "verbose" in model.get_params()
+    neural_bar = neural_bar and not args.quiet
+    if neural_bar:
+        params.setdefault("verbose", 1)
+    model.set_params(**params)
+    message = f"Fitting {snake_case(model_class.__name__)} on {data.shape[0]} rows x {data.shape[1]} columns"
+    try:
+        with Spinner(message, enabled=not args.quiet and not neural_bar):
+            model.fit(data)
+    except (ValueError, TypeError) as exc:
+        raise CommandError(f"fitting {model_class.__name__} failed: {exc}") from None
+    synthetic = model.sample(args.n_samples, random_state=args.seed)
+    write_table(synthetic, args.output)
+    if args.save_model:
+        import joblib
+
+        try:
+            joblib.dump(model, args.save_model)
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.save_model!r}: {exc.strerror or exc}.") from None
+    if not args.quiet:
+        saved = f"; model saved to {args.save_model}" if args.save_model else ""
+        print(f"Wrote {args.n_samples} synthetic rows from {source} to {args.output}{saved}", file=sys.stderr)
+    return 0
+
+
+def cmd_evaluate(args):
+    from .metrics import evaluate
+
+    real = read_table(args.real)
+    synthetic = read_table(args.synthetic)
+    train = read_table(args.train) if args.train else None
+    _check_columns(synthetic, list(real.columns), args.synthetic)
+    synthetic = synthetic[list(real.columns)]
+    if train is not None:
+        _check_columns(train, list(real.columns), args.train)
+        train = train[list(real.columns)]
+    if args.target is not None:
+        _check_columns(real, [args.target], args.real)
+    try:
+        with Spinner(f"Evaluating {len(synthetic)} synthetic rows against {len(real)} real rows", enabled=not args.quiet):
+            report = evaluate(real, synthetic, train=train, target=args.target, random_state=args.seed)
+    except ValueError as exc:
+        raise CommandError(f"evaluation failed: {exc}") from None
+    print(report.summary())
+    if args.output:
+        try:
+            report.to_html(args.output)
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.output!r}: {exc.strerror or exc}.") from None
+        if not args.quiet:
+            print(f"Report written to {args.output}", file=sys.stderr)
+    if args.scores:
+        write_table(report.scores, args.scores)
+    return 0
+
+
+# ------------------------------------------------------------------ parser
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="skgen",
+        description="Synthesise tables with generative models and evaluate synthetic data.",
+        epilog="Run 'skgen COMMAND --help' for the options of a command.",
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"skgen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    synth = commands.add_parser(
+        "synthesize",
+        aliases=["synthesise"],
+        help="fit a model to a table and write synthetic rows",
+        description="Fit a generative model to DATA and write synthetic rows with the same columns and types.",
+        epilog="Example: skgen synthesize data.csv --model gaussian_copula -n 1000 -o synthetic.csv",
+    )
+    synth.add_argument(
+        "data", nargs="?", default=BUNDLED_TABLE, metavar="DATA",
+        help="CSV or Parquet file, or 'penguins' for the table bundled with skgen (the default)",
+    )
+    synth.add_argument("-m", "--model", default="gaussian_copula", help="model name, see 'skgen models' (default: gaussian_copula)")
+    synth.add_argument("-n", "--n-samples", type=_positive_int, default=1000, help="number of synthetic rows (default: 1000)")
+    synth.add_argument("-o", "--output", default="synthetic.csv", help="output .csv or .parquet (default: synthetic.csv)")
+    synth.add_argument("--seed", type=int, default=0, help="random seed of fitting and sampling (default: 0)")
+    synth.add_argument("--save-model", metavar="PATH", help="also save the fitted model with joblib")
+    synth.add_argument("--columns", nargs="+", metavar="COLUMN", help="use only these columns of DATA")
+    synth.add_argument(
+        "-p", "--param", type=_parse_param, action="append", metavar="NAME=VALUE",
+        help="model hyper-parameter, repeatable (e.g. -p n_components=5)",
+    )
+    synth.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    synth.set_defaults(handler=cmd_synthesize)
+
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="compare synthetic with real data and write an HTML report",
+        description=(
+            "Score SYNTHETIC against REAL (fidelity, distances; utility with --target; privacy with "
+            "--train, REAL then being rows the generator never saw), print a summary and write an "
+            "HTML report with figures."
+        ),
+        epilog="Example: skgen evaluate real.csv synthetic.csv --target species -o report.html",
+    )
+    evaluate.add_argument("real", metavar="REAL", help="real table (CSV or Parquet, or 'penguins' for the bundled one)")
+    evaluate.add_argument("synthetic", metavar="SYNTHETIC", help="synthetic table with the same columns")
+    evaluate.add_argument("--target", metavar="COLUMN", help="column to predict for the train-on-synthetic, test-on-real score")
+    evaluate.add_argument("--train", metavar="TRAIN", help="the generator's training table: enables privacy scores")
+    evaluate.add_argument("-o", "--output", metavar="REPORT.html", help="write the HTML report here")
+    evaluate.add_argument("--scores", metavar="SCORES.csv", help="also write the score table as CSV")
+    evaluate.add_argument("--seed", type=int, default=0, help="random seed of the metrics (default: 0)")
+    evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    evaluate.set_defaults(handler=cmd_evaluate)
+
+    models = commands.add_parser(
+        "models", help="list the available models", description="List the model names accepted by --model."
+    )
+    models.set_defaults(handler=cmd_models)
+    return parser
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def main(argv=None):
+    """Entry point of the ``skgen`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except CommandError as exc:
+        print(f"skgen {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("skgen: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

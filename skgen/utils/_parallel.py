@@ -1,0 +1,47 @@
+"""Helpers shared by the meta-estimators: row selection and per-class fits in parallel."""
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+
+__all__ = ["concat_rows", "fit_clones", "take_rows"]
+
+
+def take_rows(X, index):
+    """Rows ``index`` (boolean mask or integer positions) of an array or DataFrame."""
+    if isinstance(X, (pd.DataFrame, pd.Series)):
+        return X.iloc[index]
+    return X[index]
+
+
+def concat_rows(parts):
+    """Stack the rows of arrays or DataFrames (of one kind) in order."""
+    if isinstance(parts[0], (pd.DataFrame, pd.Series)):
+        return pd.concat(parts, ignore_index=True)
+    return np.concatenate([np.asarray(part) for part in parts], axis=0)
+
+
+def _fit_one(estimator, X):
+    return estimator.fit(X)
+
+
+def fit_clones(estimator, subsets, n_jobs=None):
+    """Fit one clone of ``estimator`` per data subset, in parallel with joblib.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Template; it is cloned, never fitted itself.
+    subsets : list of array-like or DataFrame
+    n_jobs : int, default=None
+        Number of joblib workers (``None`` means 1 unless in a
+        :func:`joblib.parallel_config` context).
+
+    Returns
+    -------
+    estimators : list of fitted estimators, in the order of ``subsets``.
+    """
+    return Parallel(n_jobs=n_jobs)(
+        delayed(_fit_one)(clone(estimator), subset) for subset in subsets
+    )
