@@ -7,7 +7,7 @@ Fit :class:`skgen.VAE` on scikit-learn's 8x8 digits, encode two images with
 codes and decode each point with ``inverse_transform``. The grid of decoded
 images is saved with matplotlib (``pip install "skgen[plot]"``).
 
-Run: ``python examples/latent_interpolation.py [output.png]`` (about 30 s on a laptop CPU).
+Run: ``python examples/latent_interpolation.py [output.png]`` (about 15 s on one CPU core).
 """
 
 import sys
