@@ -102,6 +102,22 @@ def test_default_device_is_resolved_in_fit(X):
     assert vae.net_.device == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_unavailable_cuda_is_a_clear_error(X):
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        VAE(n_components=2, **FAST, device="cuda").fit(X)
+
+
+def test_concurrent_fits_in_threads_match_serial_fits(X):
+    from concurrent.futures import ThreadPoolExecutor
+
+    serial = VAE(n_components=2, **FAST).fit(X).transform(X)
+    with ThreadPoolExecutor(3) as pool:
+        codes = list(pool.map(lambda _: VAE(n_components=2, **FAST).fit(X).transform(X), range(3)))
+    for code in codes:
+        np.testing.assert_array_equal(code, serial)
+
+
 def test_warm_start_and_partial_fit_continue_training(X):
     vae = VAE(n_components=2, **FAST, warm_start=True).fit(X)
     weights = vae.net_.module_.head.linear.weight.detach().clone()
