@@ -64,7 +64,8 @@ class NeuralGenerator(BaseGenerator):
 
     A subclass declares its own hyper-parameters and implements
     ``_build_module(layout)`` (a torch module following the protocol of
-    :mod:`skgen.neural.modules`) and ``_module_scores(module, x, generator)``.
+    :mod:`skgen.neural.modules`) and ``_module_scores(module, x)`` (per-row
+    scores of a float64 batch); a latent model adds :class:`skgen.base.LatentMixin`.
 
     Data flow: a DataFrame goes through :class:`skgen.preprocessing.TabularEncoder`
     (encoding of continuous columns set by ``continuous``) and the head
