@@ -49,7 +49,9 @@ def _resolve_model(name):
     registry = model_registry()
     key = snake_case(name) if name not in registry else name
     if key not in registry:
-        raise CommandError(f"unknown model {name!r}; run 'skgen models' to list them ({', '.join(sorted(registry))}).")
+        raise CommandError(
+            f"unknown model {name!r}; run 'skgen models' to list them ({', '.join(sorted(registry))})."
+        )
     return registry[key]
 
 
@@ -88,7 +90,9 @@ def read_table(path):
         else:
             frame = pd.read_csv(path)
     except ImportError as exc:
-        raise CommandError(f"cannot read {path!r}: Parquet needs pyarrow ({exc}); pip install pyarrow.") from None
+        raise CommandError(
+            f"cannot read {path!r}: Parquet needs pyarrow ({exc}); pip install pyarrow."
+        ) from None
     except Exception as exc:  # pandas raises many types for bad files
         raise CommandError(f"cannot read {path!r}: {type(exc).__name__}: {exc}".strip()) from None
     if frame.empty:
@@ -106,7 +110,9 @@ def write_table(frame, path):
         else:
             raise CommandError(f"cannot write {path!r}: the output must end in .csv or .parquet.")
     except ImportError as exc:
-        raise CommandError(f"cannot write {path!r}: Parquet needs pyarrow ({exc}); pip install pyarrow.") from None
+        raise CommandError(
+            f"cannot write {path!r}: Parquet needs pyarrow ({exc}); pip install pyarrow."
+        ) from None
     except OSError as exc:
         raise CommandError(f"cannot write {path!r}: {exc.strerror or exc}.") from None
 
@@ -140,7 +146,9 @@ class Spinner:
         for frame in itertools.cycle(self._FRAMES):
             if self._stop.wait(0.1):
                 break
-            self.stream.write(f"\r{frame} {self.message} {time.perf_counter() - self._start:5.1f} s")
+            self.stream.write(
+                f"\r{frame} {self.message} {time.perf_counter() - self._start:5.1f} s"
+            )
             self.stream.flush()
 
     def __enter__(self):
@@ -195,7 +203,9 @@ def cmd_synthesize(args):
     if "random_state" in model.get_params():
         params.setdefault("random_state", args.seed)
     # Deep models draw skorch's per-epoch progress bar (their verbose=1) instead of the spinner.
-    neural_bar = model_class.__module__.startswith("skgen.neural") and "verbose" in model.get_params()
+    neural_bar = (
+        model_class.__module__.startswith("skgen.neural") and "verbose" in model.get_params()
+    )
     neural_bar = neural_bar and not args.quiet
     if neural_bar:
         params.setdefault("verbose", 1)
@@ -214,10 +224,15 @@ def cmd_synthesize(args):
         try:
             joblib.dump(model, args.save_model)
         except OSError as exc:
-            raise CommandError(f"cannot write {args.save_model!r}: {exc.strerror or exc}.") from None
+            raise CommandError(
+                f"cannot write {args.save_model!r}: {exc.strerror or exc}."
+            ) from None
     if not args.quiet:
         saved = f"; model saved to {args.save_model}" if args.save_model else ""
-        print(f"Wrote {args.n_samples} synthetic rows from {source} to {args.output}{saved}", file=sys.stderr)
+        print(
+            f"Wrote {args.n_samples} synthetic rows from {source} to {args.output}{saved}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -235,8 +250,13 @@ def cmd_evaluate(args):
     if args.target is not None:
         _check_columns(real, [args.target], args.real)
     try:
-        with Spinner(f"Evaluating {len(synthetic)} synthetic rows against {len(real)} real rows", enabled=not args.quiet):
-            report = evaluate(real, synthetic, train=train, target=args.target, random_state=args.seed)
+        with Spinner(
+            f"Evaluating {len(synthetic)} synthetic rows against {len(real)} real rows",
+            enabled=not args.quiet,
+        ):
+            report = evaluate(
+                real, synthetic, train=train, target=args.target, random_state=args.seed
+            )
     except ValueError as exc:
         raise CommandError(f"evaluation failed: {exc}") from None
     print(report.summary())
@@ -272,17 +292,46 @@ def build_parser():
         epilog="Example: skgen synthesize data.csv --model gaussian_copula -n 1000 -o synthetic.csv",
     )
     synth.add_argument(
-        "data", nargs="?", default=BUNDLED_TABLE, metavar="DATA",
+        "data",
+        nargs="?",
+        default=BUNDLED_TABLE,
+        metavar="DATA",
         help="CSV or Parquet file, or 'penguins' for the table bundled with skgen (the default)",
     )
-    synth.add_argument("-m", "--model", default="gaussian_copula", help="model name, see 'skgen models' (default: gaussian_copula)")
-    synth.add_argument("-n", "--n-samples", type=_positive_int, default=1000, help="number of synthetic rows (default: 1000)")
-    synth.add_argument("-o", "--output", default="synthetic.csv", help="output .csv or .parquet (default: synthetic.csv)")
-    synth.add_argument("--seed", type=int, default=0, help="random seed of fitting and sampling (default: 0)")
-    synth.add_argument("--save-model", metavar="PATH", help="also save the fitted model with joblib")
-    synth.add_argument("--columns", nargs="+", metavar="COLUMN", help="use only these columns of DATA")
     synth.add_argument(
-        "-p", "--param", type=_parse_param, action="append", metavar="NAME=VALUE",
+        "-m",
+        "--model",
+        default="gaussian_copula",
+        help="model name, see 'skgen models' (default: gaussian_copula)",
+    )
+    synth.add_argument(
+        "-n",
+        "--n-samples",
+        type=_positive_int,
+        default=1000,
+        help="number of synthetic rows (default: 1000)",
+    )
+    synth.add_argument(
+        "-o",
+        "--output",
+        default="synthetic.csv",
+        help="output .csv or .parquet (default: synthetic.csv)",
+    )
+    synth.add_argument(
+        "--seed", type=int, default=0, help="random seed of fitting and sampling (default: 0)"
+    )
+    synth.add_argument(
+        "--save-model", metavar="PATH", help="also save the fitted model with joblib"
+    )
+    synth.add_argument(
+        "--columns", nargs="+", metavar="COLUMN", help="use only these columns of DATA"
+    )
+    synth.add_argument(
+        "-p",
+        "--param",
+        type=_parse_param,
+        action="append",
+        metavar="NAME=VALUE",
         help="model hyper-parameter, repeatable (e.g. -p n_components=5)",
     )
     synth.add_argument("-q", "--quiet", action="store_true", help="no progress output")
@@ -298,18 +347,38 @@ def build_parser():
         ),
         epilog="Example: skgen evaluate real.csv synthetic.csv --target species -o report.html",
     )
-    evaluate.add_argument("real", metavar="REAL", help="real table (CSV or Parquet, or 'penguins' for the bundled one)")
-    evaluate.add_argument("synthetic", metavar="SYNTHETIC", help="synthetic table with the same columns")
-    evaluate.add_argument("--target", metavar="COLUMN", help="column to predict for the train-on-synthetic, test-on-real score")
-    evaluate.add_argument("--train", metavar="TRAIN", help="the generator's training table: enables privacy scores")
-    evaluate.add_argument("-o", "--output", metavar="REPORT.html", help="write the HTML report here")
-    evaluate.add_argument("--scores", metavar="SCORES.csv", help="also write the score table as CSV")
-    evaluate.add_argument("--seed", type=int, default=0, help="random seed of the metrics (default: 0)")
+    evaluate.add_argument(
+        "real",
+        metavar="REAL",
+        help="real table (CSV or Parquet, or 'penguins' for the bundled one)",
+    )
+    evaluate.add_argument(
+        "synthetic", metavar="SYNTHETIC", help="synthetic table with the same columns"
+    )
+    evaluate.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="column to predict for the train-on-synthetic, test-on-real score",
+    )
+    evaluate.add_argument(
+        "--train", metavar="TRAIN", help="the generator's training table: enables privacy scores"
+    )
+    evaluate.add_argument(
+        "-o", "--output", metavar="REPORT.html", help="write the HTML report here"
+    )
+    evaluate.add_argument(
+        "--scores", metavar="SCORES.csv", help="also write the score table as CSV"
+    )
+    evaluate.add_argument(
+        "--seed", type=int, default=0, help="random seed of the metrics (default: 0)"
+    )
     evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     evaluate.set_defaults(handler=cmd_evaluate)
 
     models = commands.add_parser(
-        "models", help="list the available models", description="List the model names accepted by --model."
+        "models",
+        help="list the available models",
+        description="List the model names accepted by --model.",
     )
     models.set_defaults(handler=cmd_models)
     return parser

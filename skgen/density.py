@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+from joblib import Parallel, delayed
 from scipy import special, stats
 from sklearn import neighbors
 
@@ -318,6 +319,8 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         Marginals are fitted on at most this many rows (drawn at random).
     shrinkage : float in [0, 1), default=1e-4
         Shrinks the correlation towards the identity, keeping it positive definite.
+    n_jobs : int or None, default=None
+        Marginals are fitted in parallel with joblib (``-1``: all cores).
     random_state : int, RandomState instance or None, default=None
 
     Attributes
@@ -347,6 +350,7 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         "ks_alpha": [Interval(Real, 0, 1, closed="both")],
         "max_fit_rows": [Interval(Integral, 10, None, closed="left")],
         "shrinkage": [Interval(Real, 0, 1, closed="left")],
+        "n_jobs": [None, Integral],
     }
 
     def __init__(
@@ -356,12 +360,14 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         ks_alpha=0.05,
         max_fit_rows=5000,
         shrinkage=1e-4,
+        n_jobs=None,
         random_state=None,
     ):
         self.marginals = marginals
         self.ks_alpha = ks_alpha
         self.max_fit_rows = max_fit_rows
         self.shrinkage = shrinkage
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     # ----------------------------------------------------------------- fit
@@ -417,12 +423,14 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         n, p = cont.shape
         missing = np.isnan(cont)
         self.missing_rates_ = missing.mean(axis=0)
-        self.marginal_fits_ = []
-        for j in range(p):
-            observed = cont[~missing[:, j], j]
-            if observed.size == 0:
-                raise ValueError("A continuous column has no observed value.")
-            self.marginal_fits_.append(self._fit_marginal(observed, rng))
+        columns = [cont[~missing[:, j], j] for j in range(p)]
+        if any(column.size == 0 for column in columns):
+            raise ValueError("A continuous column has no observed value.")
+        # One generator per column, so the fits do not depend on n_jobs.
+        self.marginal_fits_ = Parallel(n_jobs=self.n_jobs)(
+            delayed(self._fit_marginal)(column, child)
+            for column, child in zip(columns, rng.spawn(p))
+        )
         self.marginals_ = [m.name for m in self.marginal_fits_]
         self.category_cdfs_ = []
         for j, k in enumerate(data.cardinalities):
@@ -431,7 +439,9 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         # Latent scores of the training rows under the marginals alone, with
         # interval-valued scores at their (unconditional) truncated means.
         scores = self._chain_scores(data, correlation=None)
-        corr = np.corrcoef(scores, rowvar=False) if scores.shape[1] > 1 else np.ones((1, 1))
+        # A constant column has no correlation with anything: 0, not NaN.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = np.corrcoef(scores, rowvar=False) if scores.shape[1] > 1 else np.ones((1, 1))
         corr = np.nan_to_num(corr, nan=0.0)
         np.fill_diagonal(corr, 1.0)
         eigval, eigvec = np.linalg.eigh(corr)

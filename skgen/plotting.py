@@ -89,12 +89,22 @@ def plot_column_distributions(real, synthetic, *, max_columns=24, max_categories
             f_freq = f.where(f.isin(top), "other").value_counts(normalize=True)
             labels = list(top) + (["other"] if "other" in r_freq.index.union(f_freq.index) else [])
             x = np.arange(len(labels))
-            ax.bar(x - 0.2, r_freq.reindex(labels, fill_value=0), 0.4, color=_REAL_COLOR, label="real")
-            ax.bar(x + 0.2, f_freq.reindex(labels, fill_value=0), 0.4, color=_FAKE_COLOR, label="synthetic")
-            ax.set_xticks(x, [str(label)[:12] for label in labels], rotation=45, ha="right", fontsize=7)
+            ax.bar(
+                x - 0.2, r_freq.reindex(labels, fill_value=0), 0.4, color=_REAL_COLOR, label="real"
+            )
+            ax.bar(
+                x + 0.2,
+                f_freq.reindex(labels, fill_value=0),
+                0.4,
+                color=_FAKE_COLOR,
+                label="synthetic",
+            )
+            ax.set_xticks(
+                x, [str(label)[:12] for label in labels], rotation=45, ha="right", fontsize=7
+            )
         ax.set_title(str(column), fontsize=9)
         ax.tick_params(labelsize=7)
-    for ax in axes[len(columns):]:
+    for ax in axes[len(columns) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize=7)
     figure.tight_layout()
@@ -104,7 +114,9 @@ def plot_column_distributions(real, synthetic, *, max_columns=24, max_categories
 def _association_matrix(pairs, columns, which):
     matrix = pd.DataFrame(np.eye(len(columns)), index=columns, columns=columns)
     for row in pairs.itertuples(index=False):
-        matrix.loc[row.column_1, row.column_2] = matrix.loc[row.column_2, row.column_1] = getattr(row, which)
+        matrix.loc[row.column_1, row.column_2] = matrix.loc[row.column_2, row.column_1] = getattr(
+            row, which
+        )
     return matrix
 
 
@@ -155,7 +167,14 @@ def plot_association_heatmaps(real, synthetic, *, pairs=None, figure=None):
     images = []
     for ax, (title, matrix) in zip(axes, matrices.items()):
         vmin = 0.0 if title.startswith("|") else -1.0
-        images.append(ax.imshow(matrix.to_numpy(dtype=float), vmin=vmin, vmax=1.0, cmap="RdBu_r" if vmin < 0 else "Reds"))
+        images.append(
+            ax.imshow(
+                matrix.to_numpy(dtype=float),
+                vmin=vmin,
+                vmax=1.0,
+                cmap="RdBu_r" if vmin < 0 else "Reds",
+            )
+        )
         ticks = np.arange(len(columns))
         labels = [str(c)[:14] for c in columns]
         ax.set_xticks(ticks, labels, rotation=90, fontsize=7)

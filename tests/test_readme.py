@@ -25,6 +25,8 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     assert (synthetic.dtypes == df.dtypes).all()
     assert synthetic.shape == (1000, df.shape[1])
     assert (namespace["gentoo"]["species"] == "Gentoo").all()
+    assert (namespace["y_new"] == "Adelie").all() and len(namespace["X_new"]) == 100
+    assert set(namespace["labels"]) <= {1, -1}
     assert (tmp_path / "report.html").stat().st_size > 10_000
 
 

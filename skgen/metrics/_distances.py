@@ -185,7 +185,9 @@ def inception_score(X_fake, classifier, *, n_splits=1):
     2.0
     """
     if not hasattr(classifier, "predict_proba"):
-        raise TypeError(f"{type(classifier).__name__} has no predict_proba; inception_score needs one.")
+        raise TypeError(
+            f"{type(classifier).__name__} has no predict_proba; inception_score needs one."
+        )
     proba = np.clip(np.asarray(classifier.predict_proba(X_fake), dtype=float), 1e-12, 1.0)
     scores = []
     for part in np.array_split(proba, n_splits):
@@ -239,5 +241,9 @@ def mmd(X_real, X_fake, *, gamma=None, max_samples=2000, random_state=0):
         )
         median = np.median(pooled[pooled > 0]) if np.any(pooled > 0) else 1.0
         gamma = 1.0 / median
-    value = np.exp(-gamma * d_rr).mean() + np.exp(-gamma * d_ff).mean() - 2 * np.exp(-gamma * d_rf).mean()
+    value = (
+        np.exp(-gamma * d_rr).mean()
+        + np.exp(-gamma * d_ff).mean()
+        - 2 * np.exp(-gamma * d_rf).mean()
+    )
     return float(max(value, 0.0))

@@ -94,7 +94,9 @@ def column_shape_similarity(real, synthetic):
             rows.append((column, kind, "KSComplement", score))
         else:
             codes_r, codes_f, n_codes = _shared_codes(real[column], fake[column])
-            rows.append((column, kind, "TVComplement", 1.0 - _total_variation(codes_r, codes_f, n_codes)))
+            rows.append(
+                (column, kind, "TVComplement", 1.0 - _total_variation(codes_r, codes_f, n_codes))
+            )
     table = pd.DataFrame(rows, columns=["column", "kind", "metric", "score"])
     return table.set_index("column")
 
@@ -179,7 +181,9 @@ def column_pair_similarity(real, synthetic, *, n_bins=10):
         tv = _total_variation(ra * nb + rb, fa * nb + fb, na * nb)
         v_real, v_fake = _cramers_v(ra, rb, na, nb), _cramers_v(fa, fb, na, nb)
         rows.append((a, b, "ContingencySimilarity", v_real, v_fake, 1.0 - tv))
-    return pd.DataFrame(rows, columns=["column_1", "column_2", "metric", "real", "synthetic", "score"])
+    return pd.DataFrame(
+        rows, columns=["column_1", "column_2", "metric", "real", "synthetic", "score"]
+    )
 
 
 def detection_score(real, synthetic, *, classifier=None, cv=5, max_samples=5000, random_state=0):

@@ -7,10 +7,14 @@ __all__ = ["mean_log_likelihood", "bits_per_dim", "perplexity"]
 
 def _log_likelihoods(model, X, score_params):
     if not hasattr(model, "score_samples"):
-        raise TypeError(f"{type(model).__name__} has no score_samples method; likelihood metrics need one.")
+        raise TypeError(
+            f"{type(model).__name__} has no score_samples method; likelihood metrics need one."
+        )
     scores = np.asarray(model.score_samples(X, **score_params), dtype=float)
     if scores.ndim != 1:
-        raise ValueError(f"score_samples returned shape {scores.shape}; expected one value per sample.")
+        raise ValueError(
+            f"score_samples returned shape {scores.shape}; expected one value per sample."
+        )
     return scores
 
 

@@ -80,7 +80,9 @@ def dcr_ratio(train, synthetic, holdout):
     >>> dcr_ratio(train, train, holdout)
     0.0
     """
-    return ratio_of_mean_dcr(distance_to_closest_record(synthetic, train), distance_to_closest_record(holdout, train))
+    return ratio_of_mean_dcr(
+        distance_to_closest_record(synthetic, train), distance_to_closest_record(holdout, train)
+    )
 
 
 def ratio_of_mean_dcr(synthetic_dcr, holdout_dcr):
@@ -95,7 +97,9 @@ def _row_keys(frame, kinds):
     """Hash of each row on normalised values (1 and 1.0, 'a' and category 'a' agree)."""
     normalised = pd.DataFrame(
         {
-            column: as_float(frame[column]) if is_continuous(kinds[column]) else frame[column].astype(object).astype(str)
+            column: as_float(frame[column])
+            if is_continuous(kinds[column])
+            else frame[column].astype(object).astype(str)
             for column in frame.columns
         }
     )
@@ -161,10 +165,15 @@ def membership_inference_advantage(train, holdout, synthetic, *, max_samples=500
     >>> membership_inference_advantage(train, holdout, train)
     1.0
     """
-    train, holdout, fake = frames(train, holdout, synthetic, names=["train", "holdout", "synthetic"])
+    train, holdout, fake = frames(
+        train, holdout, synthetic, names=["train", "holdout", "synthetic"]
+    )
     rng = check_random_state(random_state)
     train_f, holdout_f, fake_f = FeatureSpace().fit_transform(train, holdout, fake)
-    members, non_members = subsample(train_f, max_samples, rng), subsample(holdout_f, max_samples, rng)
+    members, non_members = (
+        subsample(train_f, max_samples, rng),
+        subsample(holdout_f, max_samples, rng),
+    )
     candidates = np.vstack([members, non_members])
     is_member = np.r_[np.ones(members.shape[0]), np.zeros(non_members.shape[0])]
     auc = roc_auc_score(is_member, -_nearest_distances(candidates, fake_f))

@@ -72,13 +72,20 @@ class EvaluationReport:
             lines.append("")
             lines.append(f"{group.upper()}")
             for row in rows.itertuples(index=False):
-                lines.append(f"  {row.metric:<36} {row.value:>10.4f}   ({row.better} is better, {row.range})")
+                lines.append(
+                    f"  {row.metric:<36} {row.value:>10.4f}   ({row.better} is better, {row.range})"
+                )
         weakest = self.column_shapes.sort_values("score").head(3)
         lines.append("")
-        lines.append("Least faithful columns: " + ", ".join(f"{c} ({s:.3f})" for c, s in weakest["score"].items()))
+        lines.append(
+            "Least faithful columns: "
+            + ", ".join(f"{c} ({s:.3f})" for c, s in weakest["score"].items())
+        )
         if len(self.column_pairs):
             worst = self.column_pairs.sort_values("score").iloc[0]
-            lines.append(f"Least faithful pair: {worst.column_1} x {worst.column_2} ({worst.score:.3f}, {worst.metric})")
+            lines.append(
+                f"Least faithful pair: {worst.column_1} x {worst.column_2} ({worst.score:.3f}, {worst.metric})"
+            )
         return "\n".join(lines)
 
     def __repr__(self):
@@ -130,7 +137,9 @@ class EvaluationReport:
         try:
             from matplotlib.figure import Figure
         except ImportError:
-            warnings.warn('The HTML report has no figures: pip install "skgen[plot]" for them.', stacklevel=2)
+            warnings.warn(
+                'The HTML report has no figures: pip install "skgen[plot]" for them.', stacklevel=2
+            )
             figures_html = '<p class="note">Figures need matplotlib: <code>pip install "skgen[plot]"</code>.</p>'
         else:
             titles = {
@@ -143,8 +152,12 @@ class EvaluationReport:
                 figure.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
                 encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
                 figures_html += f'<h2>{titles[key]}</h2>\n<img alt="{key}" src="data:image/png;base64,{encoded}">\n'
-        summary_table = self.scores.to_html(index=False, float_format=lambda v: f"{v:.4f}", border=0)
-        shapes = self.column_shapes.reset_index().to_html(index=False, float_format=lambda v: f"{v:.4f}", border=0)
+        summary_table = self.scores.to_html(
+            index=False, float_format=lambda v: f"{v:.4f}", border=0
+        )
+        shapes = self.column_shapes.reset_index().to_html(
+            index=False, float_format=lambda v: f"{v:.4f}", border=0
+        )
         pairs = self.column_pairs.sort_values("score").head(30)
         pairs = pairs.to_html(index=False, float_format=lambda v: f"{v:.4f}", border=0, na_rep="")
         document = _HTML_TEMPLATE.format(
@@ -183,22 +196,62 @@ img {{ max-width: 100%; }} .note {{ background: #fff3cd; padding: 0.5em; }}
 # metric -> (group, better, range, meaning)
 _DESCRIPTIONS = {
     "shape_similarity": ("fidelity", "higher", "[0, 1]", "mean per-column 1-KS / 1-TV"),
-    "pair_similarity": ("fidelity", "higher", "[0, 1]", "mean pairwise correlation / contingency similarity"),
-    "detection_score": ("fidelity", "higher", "[0, 1]", "1 = a classifier cannot tell synthetic from real"),
+    "pair_similarity": (
+        "fidelity",
+        "higher",
+        "[0, 1]",
+        "mean pairwise correlation / contingency similarity",
+    ),
+    "detection_score": (
+        "fidelity",
+        "higher",
+        "[0, 1]",
+        "1 = a classifier cannot tell synthetic from real",
+    ),
     "precision": ("fidelity", "higher", "[0, 1]", "synthetic rows inside the real support"),
     "recall": ("fidelity", "higher", "[0, 1]", "real rows inside the synthetic support"),
     "density": ("fidelity", "higher", "[0, n/k]", "about 1 when distributions match"),
     "coverage": ("fidelity", "higher", "[0, 1]", "real neighbourhoods holding a synthetic row"),
-    "frechet_distance": ("distance", "lower", "[0, inf)", "Gaussian Frechet distance, standardised features (not FID)"),
+    "frechet_distance": (
+        "distance",
+        "lower",
+        "[0, inf)",
+        "Gaussian Frechet distance, standardised features (not FID)",
+    ),
     "mmd": ("distance", "lower", "[0, 2]", "RBF MMD^2, median heuristic"),
     "tstr": ("utility", "higher", "scorer's", "train on synthetic, test on real"),
     "trtr": ("utility", "higher", "scorer's", "train on real (train), test on real: the baseline"),
-    "dcr_ratio": ("privacy", "higher", "[0, inf)", "mean DCR synthetic->train / holdout->train; ~1 generalises, 0 copies"),
-    "median_dcr_synthetic": ("privacy", "higher", "[0, inf)", "median distance of synthetic rows to the closest training row"),
-    "median_dcr_holdout": ("privacy", "higher", "[0, inf)", "same for real holdout rows: the baseline"),
+    "dcr_ratio": (
+        "privacy",
+        "higher",
+        "[0, inf)",
+        "mean DCR synthetic->train / holdout->train; ~1 generalises, 0 copies",
+    ),
+    "median_dcr_synthetic": (
+        "privacy",
+        "higher",
+        "[0, inf)",
+        "median distance of synthetic rows to the closest training row",
+    ),
+    "median_dcr_holdout": (
+        "privacy",
+        "higher",
+        "[0, inf)",
+        "same for real holdout rows: the baseline",
+    ),
     "exact_copy_rate": ("privacy", "lower", "[0, 1]", "synthetic rows identical to a training row"),
-    "exact_copy_rate_holdout": ("privacy", "lower", "[0, 1]", "holdout rows identical to a training row: the baseline"),
-    "membership_inference_advantage": ("privacy", "lower", "[-1, 1]", "nearest-neighbour attack, 2*AUC-1; 0 = no leak"),
+    "exact_copy_rate_holdout": (
+        "privacy",
+        "lower",
+        "[0, 1]",
+        "holdout rows identical to a training row: the baseline",
+    ),
+    "membership_inference_advantage": (
+        "privacy",
+        "lower",
+        "[-1, 1]",
+        "nearest-neighbour attack, 2*AUC-1; 0 = no leak",
+    ),
 }
 
 
@@ -244,7 +297,9 @@ def evaluate(real, synthetic, *, train=None, target=None, random_state=0):
     real, fake = tables[0], tables[1]
     train = tables[2] if train is not None else None
     if target is not None and target not in real.columns:
-        raise ValueError(f"Target column {target!r} does not exist; columns are {list(real.columns)}.")
+        raise ValueError(
+            f"Target column {target!r} does not exist; columns are {list(real.columns)}."
+        )
 
     values = {}
     shapes = column_shape_similarity(real, fake)
@@ -271,7 +326,10 @@ def evaluate(real, synthetic, *, train=None, target=None, random_state=0):
         values["membership_inference_advantage"] = membership_inference_advantage(
             train, real, fake, random_state=random_state
         )
-    rows = [(*_DESCRIPTIONS[name][:1], name, float(value), *_DESCRIPTIONS[name][1:]) for name, value in values.items()]
+    rows = [
+        (*_DESCRIPTIONS[name][:1], name, float(value), *_DESCRIPTIONS[name][1:])
+        for name, value in values.items()
+    ]
     scores = pd.DataFrame(rows, columns=["group", "metric", "value", "better", "range", "meaning"])
     return EvaluationReport(scores, shapes, pairs, real, fake, time.perf_counter() - start)
 

@@ -67,7 +67,9 @@ class _GenerativeScorer:
         return f"make_generative_scorer({name}, greater_is_better={self.sign > 0})"
 
 
-def make_generative_scorer(metric, n_samples=None, *, greater_is_better=None, random_state=0, **kwargs):
+def make_generative_scorer(
+    metric, n_samples=None, *, greater_is_better=None, random_state=0, **kwargs
+):
     """Make a scorer that samples from a fitted generator and compares with held-out data.
 
     The scorer ``scorer(estimator, X, y=None)`` draws ``len(X)`` rows (or
@@ -117,7 +119,9 @@ def make_generative_scorer(metric, n_samples=None, *, greater_is_better=None, ra
     """
     if isinstance(metric, str):
         if metric not in GENERATIVE_METRICS:
-            raise ValueError(f"Unknown metric {metric!r}; choose one of {sorted(GENERATIVE_METRICS)} or pass a callable.")
+            raise ValueError(
+                f"Unknown metric {metric!r}; choose one of {sorted(GENERATIVE_METRICS)} or pass a callable."
+            )
         function, metric_greater = GENERATIVE_METRICS[metric]
         if greater_is_better is not None and bool(greater_is_better) != metric_greater:
             raise ValueError(f"{metric!r} is {'greater' if metric_greater else 'lower'}-is-better.")
@@ -129,4 +133,6 @@ def make_generative_scorer(metric, n_samples=None, *, greater_is_better=None, ra
         raise TypeError(f"metric must be a name or a callable, got {type(metric).__name__}.")
     if n_samples is not None and (not isinstance(n_samples, (int, np.integer)) or n_samples < 1):
         raise ValueError(f"n_samples must be a positive int or None, got {n_samples!r}.")
-    return _GenerativeScorer(function, 1.0 if greater_is_better else -1.0, n_samples, random_state, kwargs)
+    return _GenerativeScorer(
+        function, 1.0 if greater_is_better else -1.0, n_samples, random_state, kwargs
+    )

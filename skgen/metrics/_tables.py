@@ -14,7 +14,15 @@ import pandas as pd
 
 from ..preprocessing import CONTINUOUS_KINDS, TabularEncoder
 
-__all__ = ["as_frame", "as_float", "check_same_columns", "column_kinds", "frames", "subsample", "FeatureSpace"]
+__all__ = [
+    "as_frame",
+    "as_float",
+    "check_same_columns",
+    "column_kinds",
+    "frames",
+    "subsample",
+    "FeatureSpace",
+]
 
 
 def as_frame(X, name="X"):
@@ -84,9 +92,12 @@ def _stack(tables):
     for column in stacked.columns:
         dtypes = {str(t[column].dtype) for t in tables}
         if len(dtypes) > 1 and any(
-            isinstance(t[column].dtype, pd.CategoricalDtype) or t[column].dtype == object for t in tables
+            isinstance(t[column].dtype, pd.CategoricalDtype) or t[column].dtype == object
+            for t in tables
         ):
-            stacked[column] = pd.concat([t[column].astype(object) for t in tables], ignore_index=True)
+            stacked[column] = pd.concat(
+                [t[column].astype(object) for t in tables], ignore_index=True
+            )
     return stacked
 
 

@@ -57,7 +57,9 @@ def tstr_score(real, synthetic, target, *, estimator=None, scoring=None, random_
     """
     real, fake = frames(real, synthetic, names=["real", "synthetic"])
     if target not in real.columns:
-        raise ValueError(f"Target column {target!r} does not exist; columns are {list(real.columns)}.")
+        raise ValueError(
+            f"Target column {target!r} does not exist; columns are {list(real.columns)}."
+        )
     if real.shape[1] < 2:
         raise ValueError("tstr_score needs at least one column besides the target.")
     real = real[real[target].notna()]
