@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from joblib import Parallel, delayed
 from scipy import special, stats
 from sklearn import neighbors
@@ -225,6 +226,18 @@ def _truncated_mean(a, b, log_prob):
     return np.exp(log_pdf_a - log_prob) - np.exp(log_pdf_b - log_prob)
 
 
+def _calibrated_cuts(cdf, mu, sigma, n_steps=60):
+    """Cut points ``t`` with ``mean(Phi((t_k - mu) / sigma)) = cdf_k`` (bisection)."""
+    target = cdf[1:-1]
+    lo = np.full(target.shape, mu.min() - 10 * sigma)
+    hi = np.full(target.shape, mu.max() + 10 * sigma)
+    for _ in range(n_steps):
+        mid = (lo + hi) / 2
+        below = special.ndtr((mid[:, None] - mu) / sigma).mean(axis=1) < target
+        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+    return np.concatenate([[-np.inf], (lo + hi) / 2, [np.inf]])
+
+
 class _Marginal:
     """A univariate continuous distribution: a frozen scipy one or the empirical one."""
 
@@ -297,14 +310,19 @@ class GaussianCopula(LatentMixin, BaseGenerator):
     mapped to a latent standard normal score; the scores share a Gaussian
     dependence structure with correlation matrix ``correlation_``.
 
-    Discrete columns, and the missing values of continuous columns, occupy
-    intervals of their latent score (with widths given by their frequencies).
-    To keep ``score_samples`` exact, the model is defined column by column:
-    each latent score is Gaussian given the earlier ones (the Cholesky chain of
-    ``correlation_``), where an interval-valued score is replaced by its
-    conditional mean. Continuous columns come first, so for tables with only
-    observed continuous columns this is exactly the classical Gaussian copula,
-    and ``sample`` follows the same chain, so samples and scores agree.
+    Discrete columns, and whether a continuous column's value is missing,
+    have latent scores that fall in intervals. To keep ``score_samples``
+    exact, the model is defined column by column along ``chain_``:
+    missing-value indicators first, then continuous columns, then discrete
+    ones. Each latent score is Gaussian given the earlier ones (the Cholesky
+    chain of ``correlation_``), where an interval-valued score is replaced by
+    its conditional mean and a missing continuous value by its conditional
+    mean over the whole line. For tables with only observed continuous columns
+    this is exactly the classical Gaussian copula, and ``sample`` follows the
+    same chain, so samples and scores agree. The intervals' cut points are
+    calibrated on the model's own draws so that codes and missing values come
+    out at their training frequencies; missing values are left out of the
+    correlation estimates (pairwise-complete rows).
 
     Parameters
     ----------
@@ -319,6 +337,9 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         Marginals are fitted on at most this many rows (drawn at random).
     shrinkage : float in [0, 1), default=1e-4
         Shrinks the correlation towards the identity, keeping it positive definite.
+    n_calibration_samples : int, default=20000
+        Draws from the model used to calibrate the cut points of interval
+        columns.
     n_jobs : int or None, default=None
         Marginals are fitted in parallel with joblib (``-1``: all cores).
     random_state : int, RandomState instance or None, default=None
@@ -327,9 +348,12 @@ class GaussianCopula(LatentMixin, BaseGenerator):
     ----------
     marginals_ : list of str
         The family chosen for each continuous column.
-    correlation_ : ndarray of shape (n_columns, n_columns)
-        Correlation of the latent scores, in chain order (continuous columns
-        first, then discrete ones).
+    chain_ : list of (kind, index)
+        The latent scores in chain order: ``("missing", j)`` for the
+        missing-value indicator of continuous column ``j``, ``("continuous",
+        j)``, ``("discrete", j)``; ``transform`` returns them in this order.
+    correlation_ : ndarray of shape (n_chain, n_chain)
+        Correlation of the latent scores, in chain order.
 
     Examples
     --------
@@ -340,8 +364,8 @@ class GaussianCopula(LatentMixin, BaseGenerator):
     >>> synthetic = model.sample(100)
     >>> list(synthetic.columns) == list(df.columns)
     True
-    >>> model.transform(df).shape
-    (344, 8)
+    >>> model.transform(df).shape  # 8 columns plus 4 missing-value indicators
+    (344, 12)
     """
 
     _parameter_constraints = {
@@ -350,6 +374,7 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         "ks_alpha": [Interval(Real, 0, 1, closed="both")],
         "max_fit_rows": [Interval(Integral, 10, None, closed="left")],
         "shrinkage": [Interval(Real, 0, 1, closed="left")],
+        "n_calibration_samples": [Interval(Integral, 100, None, closed="left")],
         "n_jobs": [None, Integral],
     }
 
@@ -360,6 +385,7 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         ks_alpha=0.05,
         max_fit_rows=5000,
         shrinkage=1e-4,
+        n_calibration_samples=20000,
         n_jobs=None,
         random_state=None,
     ):
@@ -367,6 +393,7 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         self.ks_alpha = ks_alpha
         self.max_fit_rows = max_fit_rows
         self.shrinkage = shrinkage
+        self.n_calibration_samples = n_calibration_samples
         self.n_jobs = n_jobs
         self.random_state = random_state
 
@@ -422,7 +449,6 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         cont = data.continuous
         n, p = cont.shape
         missing = np.isnan(cont)
-        self.missing_rates_ = missing.mean(axis=0)
         columns = [cont[~missing[:, j], j] for j in range(p)]
         if any(column.size == 0 for column in columns):
             raise ValueError("A continuous column has no observed value.")
@@ -432,17 +458,35 @@ class GaussianCopula(LatentMixin, BaseGenerator):
             for column, child in zip(columns, rng.spawn(p))
         )
         self.marginals_ = [m.name for m in self.marginal_fits_]
-        self.category_cdfs_ = []
-        for j, k in enumerate(data.cardinalities):
-            freq = np.bincount(data.codes[:, j], minlength=k) / n
-            self.category_cdfs_.append(np.concatenate([[0.0], np.cumsum(freq)]))
-        # Latent scores of the training rows under the marginals alone, with
-        # interval-valued scores at their (unconditional) truncated means.
-        scores = self._chain_scores(data, correlation=None)
-        # A constant column has no correlation with anything: 0, not NaN.
+        # The chain: missing-value indicators first (so continuous values are
+        # drawn knowing whether they exist), then continuous, then discrete columns.
+        may_miss = np.flatnonzero(missing.any(axis=0))
+        self.chain_ = [("missing", j) for j in may_miss] + [("continuous", j) for j in range(p)]
+        self.chain_ += [("discrete", j) for j in range(len(data.cardinalities))]
+        # Cut points of the interval-valued scores: first the standard normal
+        # quantiles of the code frequencies; calibrated once the correlation is known.
+        frequencies = {}
+        for kind, j in self.chain_:
+            if kind == "continuous":
+                continue
+            codes = missing[:, j].astype(np.intp) if kind == "missing" else data.codes[:, j]
+            size = 2 if kind == "missing" else data.cardinalities[j]
+            cdf = np.concatenate([[0.0], np.cumsum(np.bincount(codes, minlength=size) / n)])
+            # Exactly 1: a cumulative sum can end at 1 + 1 ulp, and ndtri of that is NaN.
+            cdf[-1] = 1.0
+            frequencies[kind, j] = cdf
+        self.chain_cuts_ = {key: special.ndtri(cdf) for key, cdf in frequencies.items()}
+        # Latent scores of the training rows under the marginals alone:
+        # interval-valued scores at their truncated means; missing values are
+        # left out of the (pairwise-complete) correlations.
+        z, lower, upper, _ = self._intervals(data)
+        scores = np.where(
+            np.isnan(z), _truncated_mean(lower, upper, _log_interval_prob(lower, upper)), z
+        )
+        scores[self._unobserved_mask(data)] = np.nan
         with np.errstate(invalid="ignore", divide="ignore"):
-            corr = np.corrcoef(scores, rowvar=False) if scores.shape[1] > 1 else np.ones((1, 1))
-        corr = np.nan_to_num(corr, nan=0.0)
+            corr = pd.DataFrame(scores).corr().to_numpy()
+        corr = np.nan_to_num(corr, nan=0.0)  # a constant column has no correlation with anything
         np.fill_diagonal(corr, 1.0)
         eigval, eigvec = np.linalg.eigh(corr)
         corr = (eigvec * np.maximum(eigval, 1e-6)) @ eigvec.T
@@ -450,45 +494,56 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         corr = corr / np.outer(d, d)
         self.correlation_ = (1 - self.shrinkage) * corr + self.shrinkage * np.eye(corr.shape[0])
         self._cholesky_ = np.linalg.cholesky(self.correlation_)
+        # Calibrate the cut points on the model's own draws: replacing earlier
+        # interval scores by conditional means shifts the frequencies of later
+        # interval columns, so each column's cuts are moved until the chain
+        # gives every code its training frequency.
+        self._run_chain(self.n_calibration_samples, rng, frequencies)
+
+    def _unobserved_mask(self, data):
+        """True where a continuous chain column's value is missing."""
+        mask = np.zeros((data.n_samples, len(self.chain_)), dtype=bool)
+        for i, (kind, j) in enumerate(self.chain_):
+            if kind == "continuous":
+                mask[:, i] = np.isnan(data.continuous[:, j])
+        return mask
 
     # --------------------------------------------------------------- chain
     def _intervals(self, data):
-        """Per column: observed latent score (NaN if interval-valued) and interval ends."""
-        cont = data.continuous
-        n, p = cont.shape
-        q = data.codes.shape[1]
-        z = np.full((n, p + q), np.nan)
-        lower = np.full((n, p + q), -np.inf)
-        upper = np.full((n, p + q), np.inf)
+        """Per chain column: observed latent score (NaN if interval-valued), the
+        interval's ends, and the log-density terms of the continuous marginals."""
+        n = data.n_samples
+        d = len(self.chain_)
+        z = np.full((n, d), np.nan)
+        lower = np.full((n, d), -np.inf)
+        upper = np.full((n, d), np.inf)
         log_density = np.zeros(n)
-        for j, marginal in enumerate(self.marginal_fits_):
-            rate = self.missing_rates_[j]
-            observed = ~np.isnan(cont[:, j])
-            x = cont[observed, j]
-            u = rate + (1 - rate) * marginal.cdf(x)
-            z[observed, j] = special.ndtri(np.clip(u, 1e-300, 1 - 1e-16))
-            upper[~observed, j] = special.ndtri(rate) if rate > 0 else -np.inf
-            with np.errstate(divide="ignore"):
-                log_density[observed] += (
-                    np.log1p(-rate)
-                    + marginal.logpdf(x)
-                    + 0.5 * z[observed, j] ** 2
-                    + 0.5 * _LOG_2PI
-                )
-        for j, cdf in enumerate(self.category_cdfs_):
-            code = data.codes[:, j]
-            lower[:, p + j] = special.ndtri(cdf[code])
-            upper[:, p + j] = special.ndtri(cdf[code + 1])
+        for i, (kind, j) in enumerate(self.chain_):
+            if kind == "continuous":
+                # A missing value keeps the whole line as its interval: probability 1.
+                observed = ~np.isnan(data.continuous[:, j])
+                x = data.continuous[observed, j]
+                marginal = self.marginal_fits_[j]
+                z[observed, i] = special.ndtri(np.clip(marginal.cdf(x), 1e-300, 1 - 1e-16))
+                with np.errstate(divide="ignore"):
+                    log_density[observed] += (
+                        marginal.logpdf(x) + 0.5 * z[observed, i] ** 2 + 0.5 * _LOG_2PI
+                    )
+                continue
+            code = (
+                np.isnan(data.continuous[:, j]).astype(np.intp)
+                if kind == "missing"
+                else data.codes[:, j]
+            )
+            cuts = self.chain_cuts_[kind, j]
+            lower[:, i], upper[:, i] = cuts[code], cuts[code + 1]
         return z, lower, upper, log_density
 
-    def _chain_scores(self, data, correlation="fitted", want_log_prob=False):
-        """Walk the Cholesky chain: latent scores and (optionally) the log-density.
-
-        With ``correlation=None`` the columns are taken as independent.
-        """
+    def _chain_scores(self, data, want_log_prob=False):
+        """Walk the Cholesky chain: latent scores and (optionally) the log-density."""
         z, lower, upper, log_density = self._intervals(data)
         n, d = z.shape
-        chol = self._cholesky_ if correlation is not None else np.eye(d)
+        chol = self._cholesky_
         eps = np.zeros((n, d))
         log_prob = log_density.copy()
         for j in range(d):
@@ -512,52 +567,73 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         return self._chain_scores(data)
 
     # ------------------------------------------------------------ sampling
-    def _decode_column(self, score, j):
-        """Value of chain column ``j`` for latent ``score``, and the interval the
-        score fell in (``lo``, ``hi``; NaN where the value is continuous)."""
-        p = len(self.marginal_fits_)
-        if j < p:
-            rate = self.missing_rates_[j]
-            threshold = special.ndtri(rate) if rate > 0 else -np.inf
-            missing = score < threshold
-            u = (special.ndtr(score) - rate) / (1 - rate)
-            values = np.where(missing, np.nan, self.marginal_fits_[j].ppf(np.clip(u, 0, 1)))
-            return values, np.where(missing, -np.inf, np.nan), np.where(missing, threshold, np.nan)
-        cdf = self.category_cdfs_[j - p]
-        code = np.clip(np.searchsorted(cdf, special.ndtr(score), side="right") - 1, 0, cdf.size - 2)
-        return code, special.ndtri(cdf[code]), special.ndtri(cdf[code + 1])
+    def _decode_column(self, i, score, codes):
+        """Value of chain column ``i`` for latent ``score`` and the interval the
+        score stands for (``lo``, ``hi``; NaN where the value is continuous).
+        ``codes`` holds the codes of the chain's interval columns decoded so far."""
+        kind, j = self.chain_[i]
+        if kind == "continuous":
+            values = self.marginal_fits_[j].ppf(special.ndtr(score))
+            nan = np.full(score.shape, np.nan)
+            if ("missing", j) not in codes:
+                return values, nan, nan
+            gone = codes["missing", j] == 1
+            return (
+                np.where(gone, np.nan, values),
+                np.where(gone, -np.inf, nan),
+                np.where(gone, np.inf, nan),
+            )
+        cuts = self.chain_cuts_[kind, j]
+        code = np.clip(np.searchsorted(cuts, score, side="right") - 1, 0, cuts.size - 2)
+        codes[kind, j] = code
+        return code, cuts[code], cuts[code + 1]
 
     def _sample(self, n_samples, rng):
+        return self._assemble_columns(self._run_chain(n_samples, rng), n_samples)
+
+    def _run_chain(self, n_samples, rng, frequencies=None):
+        """Draw ``n_samples`` rows column by column along the chain.
+
+        Each score is drawn given the chain so far; where it stands for an
+        interval, the chain goes on with the conditional mean. With
+        ``frequencies`` (code CDFs per interval column), each interval column's
+        cut points are first set so that its codes come out at those frequencies.
+        """
         chol = self._cholesky_
         d = chol.shape[0]
         noise = rng.standard_normal((n_samples, d))
         eps = noise.copy()
-        columns = []
-        # Column by column: draw the score given the chain so far; where it
-        # falls in an interval, the chain goes on with the conditional mean.
-        for j in range(d):
-            mu = eps[:, :j] @ chol[j, :j]
-            sigma = chol[j, j]
-            values, lo, hi = self._decode_column(mu + sigma * noise[:, j], j)
+        values, codes = [], {}
+        for i in range(d):
+            mu = eps[:, :i] @ chol[i, :i]
+            sigma = chol[i, i]
+            if frequencies is not None and self.chain_[i] in frequencies:
+                self.chain_cuts_[self.chain_[i]] = _calibrated_cuts(
+                    frequencies[self.chain_[i]], mu, sigma
+                )
+            value, lo, hi = self._decode_column(i, mu + sigma * noise[:, i], codes)
             censored = ~np.isnan(hi)
             a, b = (lo[censored] - mu[censored]) / sigma, (hi[censored] - mu[censored]) / sigma
-            eps[censored, j] = _truncated_mean(a, b, _log_interval_prob(a, b))
-            columns.append(values)
-        return self._assemble_columns(columns, n_samples)
+            eps[censored, i] = _truncated_mean(a, b, _log_interval_prob(a, b))
+            values.append(value)
+        return values
 
-    def _assemble_columns(self, columns, n):
-        p = len(self.marginal_fits_)
-        continuous = np.column_stack(columns[:p]) if p else np.empty((n, 0))
+    def _assemble_columns(self, values, n):
+        cont = {j: v for (kind, j), v in zip(self.chain_, values) if kind == "continuous"}
+        disc = {j: v for (kind, j), v in zip(self.chain_, values) if kind == "discrete"}
+        continuous = np.column_stack([cont[j] for j in sorted(cont)]) if cont else np.empty((n, 0))
         codes = (
-            np.column_stack(columns[p:]).astype(np.intp)
-            if len(columns) > p
+            np.column_stack([disc[j] for j in sorted(disc)]).astype(np.intp)
+            if disc
             else np.empty((n, 0), np.intp)
         )
-        return MixedTable(continuous, codes, [c.size - 1 for c in self.category_cdfs_])
+        cards = [self.chain_cuts_["discrete", j].size - 1 for j in sorted(disc)]
+        return MixedTable(continuous, codes, cards)
 
     def _inverse_transform(self, Z):
         d = self._cholesky_.shape[0]
         if Z.shape[1] != d:
             raise ValueError(f"Z has {Z.shape[1]} columns, expected {d}.")
-        columns = [self._decode_column(Z[:, j], j)[0] for j in range(d)]
-        return self._assemble_columns(columns, Z.shape[0])
+        codes = {}
+        values = [self._decode_column(i, Z[:, i], codes)[0] for i in range(d)]
+        return self._assemble_columns(values, Z.shape[0])

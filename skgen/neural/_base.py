@@ -223,7 +223,9 @@ class NeuralGenerator(BaseGenerator):
         outputs = []
         with torch.no_grad():
             for start in range(0, x.shape[0], _INFERENCE_CHUNK):
-                chunk = torch.as_tensor(x[start : start + _INFERENCE_CHUNK], device=self.net_.device)
+                chunk = torch.as_tensor(
+                    x[start : start + _INFERENCE_CHUNK], device=self.net_.device
+                )
                 outputs.append(fn(module, chunk).cpu().numpy())
         return np.concatenate(outputs)
 
@@ -255,7 +257,9 @@ class NeuralGenerator(BaseGenerator):
     def _inverse_transform(self, Z):
         n_components = self.net_.module_.n_components
         if Z.shape[1] != n_components:
-            raise ValueError(f"Expected latent points with {n_components} columns, got {Z.shape[1]}.")
+            raise ValueError(
+                f"Expected latent points with {n_components} columns, got {Z.shape[1]}."
+            )
         module = self._inference_module()
         with torch.no_grad():
             rows = module.decode(torch.as_tensor(Z, dtype=torch.float64, device=self.net_.device))

@@ -117,7 +117,9 @@ class Autoencoder(LatentMixin, NeuralGenerator):
         self.random_state = random_state
 
     def _build_module(self, layout):
-        return AutoencoderModule(layout, self.n_components, tuple(self.hidden_layer_sizes), self.noise)
+        return AutoencoderModule(
+            layout, self.n_components, tuple(self.hidden_layer_sizes), self.noise
+        )
 
     def _after_training(self, data):
         super()._after_training(data)
@@ -136,7 +138,9 @@ class Autoencoder(LatentMixin, NeuralGenerator):
         reference = module.head.linear.weight
         weights = torch.as_tensor(mixture.weights_, dtype=reference.dtype)
         component = torch.multinomial(weights, n_samples, replacement=True, generator=generator)
-        cholesky = torch.linalg.cholesky(torch.as_tensor(mixture.covariances_, dtype=reference.dtype))
+        cholesky = torch.linalg.cholesky(
+            torch.as_tensor(mixture.covariances_, dtype=reference.dtype)
+        )
         noise = standard_normal((n_samples, mixture.means_.shape[1], 1), generator, weights)
         codes = torch.as_tensor(mixture.means_, dtype=reference.dtype)[component] + (
             cholesky[component] @ noise
