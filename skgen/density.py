@@ -498,7 +498,8 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         # interval scores by conditional means shifts the frequencies of later
         # interval columns, so each column's cuts are moved until the chain
         # gives every code its training frequency.
-        self._run_chain(self.n_calibration_samples, rng, frequencies)
+        if frequencies:
+            self._run_chain(self.n_calibration_samples, rng, frequencies)
 
     def _unobserved_mask(self, data):
         """True where a continuous chain column's value is missing."""
