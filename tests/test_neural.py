@@ -199,6 +199,21 @@ def test_scores_do_not_depend_on_other_rows(X):
     np.testing.assert_allclose(vae.score_samples(X[:7]), full[:7], rtol=0, atol=1e-9)
 
 
+def test_inference_chunks_shrink_with_importance_samples(X, monkeypatch):
+    """Chunks hold a bounded number of row x sample evaluations; results do not change."""
+    import skgen.neural._base as neural_base
+
+    vae = VAE(n_components=2, **FAST).fit(X)
+    full, codes = vae.score_samples(X), vae.transform(X)
+    sizes = []
+    monkeypatch.setattr(neural_base, "_INFERENCE_CHUNK", 25)
+    module_scores = vae._module_scores
+    monkeypatch.setattr(vae, "_module_scores", lambda m, x: sizes.append(len(x)) or module_scores(m, x))
+    np.testing.assert_allclose(vae.score_samples(X), full, rtol=0, atol=1e-9)
+    assert max(sizes) == 2  # 25 evaluations // 10 importance samples
+    np.testing.assert_allclose(vae.transform(X), codes, rtol=0, atol=1e-12)
+
+
 # ------------------------------------------------------------ VAE maths
 @pytest.mark.slow
 def test_importance_weighted_bound_tightens_with_more_samples_long(X):

@@ -31,8 +31,9 @@ _OPTIMIZERS = {
     "rmsprop": torch.optim.RMSprop,
 }
 
-# Rows per forward pass at inference; rows are independent, so the size only
-# bounds memory (importance samples multiply it).
+# Row evaluations per forward pass at inference (a row scored with k
+# importance samples counts k times); rows are independent, so the chunk size
+# only bounds memory.
 _INFERENCE_CHUNK = 2048
 
 
@@ -207,6 +208,9 @@ class NeuralGenerator(BaseGenerator):
     def _module_scores(self, module, x):
         """Per-row scores of the float64 tensor ``x`` (model space) under ``module``."""
 
+    #: Forward passes of the decoder per row in ``_module_scores`` (sizes the chunks).
+    _evaluations_per_score = 1
+
     # ---------------------------------------------------------- inference
     def _inference_module(self):
         """A float64 eval-mode copy of the trained module, never stored on ``self``.
@@ -216,21 +220,20 @@ class NeuralGenerator(BaseGenerator):
         """
         return copy.deepcopy(self.net_.module_).double().eval()
 
-    def _run(self, fn, data):
+    def _run(self, fn, data, evaluations_per_row=1):
         """Apply ``fn(module, x)`` to float64 chunks of the model input; numpy output."""
         module = self._inference_module()
         x = self._model_input(data, np.float64)
+        rows = max(1, _INFERENCE_CHUNK // evaluations_per_row)
         outputs = []
         with torch.no_grad():
-            for start in range(0, x.shape[0], _INFERENCE_CHUNK):
-                chunk = torch.as_tensor(
-                    x[start : start + _INFERENCE_CHUNK], device=self.net_.device
-                )
+            for start in range(0, x.shape[0], rows):
+                chunk = torch.as_tensor(x[start : start + rows], device=self.net_.device)
                 outputs.append(fn(module, chunk).cpu().numpy())
         return np.concatenate(outputs)
 
     def _score_samples(self, data):
-        scores = self._run(lambda module, x: self._module_scores(module, x), data)
+        scores = self._run(self._module_scores, data, self._evaluations_per_score)
         if self.score_kind == "reconstruction":
             return scores
         return scores - np.log(self.scale_).sum()
