@@ -152,6 +152,22 @@ def test_diverging_training_stops_with_a_clear_error(X):
         VAE(n_components=2, **FAST, optimizer="sgd", lr=1e12).fit(X * 1e6)
 
 
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_failed_training_leaves_no_fitted_model(X, warm_start):
+    """A refit or continuation that diverges must not leave a model that samples garbage."""
+    from sklearn.exceptions import NotFittedError
+
+    vae = VAE(n_components=2, **FAST, warm_start=warm_start).fit(X)
+    vae.set_params(optimizer="sgd", lr=1e12)
+    vae.net_.set_params(lr=1e12)  # a continuation keeps the live optimizer
+    with pytest.raises(FloatingPointError, match="diverged"):
+        vae.fit(X)
+    with pytest.raises(NotFittedError):
+        vae.sample(3)
+    vae.set_params(optimizer="adam", lr=1e-3, warm_start=False).fit(X)  # a refit recovers
+    assert np.isfinite(vae.sample(3)).all()
+
+
 def test_generative_net_accepts_a_plain_tensor_loss():
     class Mean(torch.nn.Module):
         def __init__(self):

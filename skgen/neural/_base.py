@@ -155,7 +155,7 @@ class NeuralGenerator(BaseGenerator):
         with _seeded_torch(seed, device):
             self.net_ = self._make_net(self._build_module(self.layout_), device, seed)
             self.net_.initialize()
-            self.net_.partial_fit(self._model_input(data, np.float32), epochs=epochs)
+            self._train(data, epochs)
         self._score_seed_ = seed
         self._after_training(data)
 
@@ -189,9 +189,18 @@ class NeuralGenerator(BaseGenerator):
         data = self._validate_input(X, reset=False)
         seed = seed_from(self.random_state) + len(self.net_.history)
         with _seeded_torch(seed, self.net_.device):
-            self.net_.partial_fit(self._model_input(data, np.float32), epochs=epochs)
+            self._train(data, epochs)
         self._after_training(data)
         return self
+
+    def _train(self, data, epochs):
+        try:
+            self.net_.partial_fit(self._model_input(data, np.float32), epochs=epochs)
+        except Exception:
+            # The weights may now be NaN or half-trained, and a refit has already
+            # replaced the encoder: the estimator must not look fitted any more.
+            self.__dict__.pop("_sampling_rng_", None)
+            raise
 
     def _after_training(self, data):
         """Hook run after every training call (e.g. a latent density on the codes)."""
