@@ -75,6 +75,19 @@ def test_early_stopping_monitors_validation_loss(X):
     assert sum(history[-1, "batches", :, "train_batch_size"]) == 270  # 10 % held out
 
 
+def test_early_stopping_restores_the_best_parameters(X):
+    """The returned model is the one of the best validation epoch, not the last one."""
+    ae = Autoencoder(n_components=2, **{**FAST, "max_epochs": 500}, early_stopping=True,
+                     n_iter_no_change=2, lr=0.05).fit(X)
+    valid_losses = ae.net_.history[:, "valid_loss"]
+    assert len(valid_losses) < 500 and valid_losses[-1] > min(valid_losses)
+    _, valid = ae.net_.get_split_datasets(ae._model_input(X, np.float32))
+    rows = torch.as_tensor(ae._model_input(X[valid.indices], np.float32))
+    with torch.no_grad():
+        final = ae.net_.module_.reconstruction_error(rows).mean().item()
+    assert final == pytest.approx(min(valid_losses), rel=1e-5)
+
+
 class _EpochCounter(Callback):
     def __init__(self, epochs=0):
         self.epochs = epochs
@@ -189,6 +202,7 @@ def test_global_random_state_is_untouched(Model, X):
     np.random.seed(123)
     torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()[1].copy()
     model = Model(n_components=2, **FAST).fit(X)
+    model.partial_fit(X)
     model.sample(10)
     model.score_samples(X)
     model.transform(X)
