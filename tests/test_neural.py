@@ -273,7 +273,7 @@ def test_scores_are_densities_in_the_original_space(X):
 
 
 @pytest.mark.parametrize("continuous", ["standard", "quantile", "mode"])
-def test_vae_scores_integrate_to_at_most_one_on_a_mixed_table(continuous):
+def test_vae_scores_integrate_to_at_most_one_and_match_samples_on_a_table(continuous):
     """Sum over categories and missingness, integral over values: a (sub-)probability.
 
     The integral of exp(score) is unbiased for the model's total mass whatever
@@ -296,20 +296,34 @@ def test_vae_scores_integrate_to_at_most_one_on_a_mixed_table(continuous):
     })
     density = np.exp(vae.score_samples(points)).reshape(2, -1)
     p_missing = density[:, -1].sum()
-    mass = np.trapezoid(density[:, :-1], grid).sum() + p_missing
+    mass_by_category = np.trapezoid(density[:, :-1], grid) + density[:, -1]
+    mass = mass_by_category.sum()
     assert 0.12 < p_missing < 0.3  # 20 % of the training values are missing
     assert mass < 1.02
     assert mass > (0.98 if continuous == "standard" else 0.85)
+    # sample() draws from the distribution that score_samples describes.
+    sample = vae.sample(20_000, random_state=0)
+    observed = density[:, :-1].sum(0)
+    assert (sample["c"] == "a").mean() == pytest.approx(mass_by_category[0] / mass, abs=0.02)
+    assert sample["v"].isna().mean() == pytest.approx(p_missing / mass, abs=0.03)
+    expected_mean = np.trapezoid(observed * grid, grid) / np.trapezoid(observed, grid)
+    assert sample["v"].mean() == pytest.approx(expected_mean, abs=0.1)
 
 
-def test_vae_scores_integrate_to_one_on_an_array():
+def test_vae_scores_integrate_to_one_on_an_array_and_match_samples():
     rng = np.random.default_rng(0)
     x = np.concatenate([rng.normal(-2.0, 0.5, 100), rng.normal(1.0, 1.0, 100)])[:, None]
     vae = VAE(n_components=1, hidden_layer_sizes=(16,), max_epochs=20, batch_size=32, lr=0.01,
               random_state=0).fit(3.0 * x + 10.0)
     grid = np.linspace(-14.0, 34.0, 2001)
-    mass = np.trapezoid(np.exp(vae.score_samples(grid[:, None])), grid)
-    assert mass == pytest.approx(1.0, abs=0.02)
+    density = np.exp(vae.score_samples(grid[:, None]))
+    assert np.trapezoid(density, grid) == pytest.approx(1.0, abs=0.02)
+    sample = vae.sample(20_000, random_state=0)[:, 0]
+    assert sample.mean() == pytest.approx(np.trapezoid(density * grid, grid), abs=0.1)
+    assert sample.std() == pytest.approx(
+        np.sqrt(np.trapezoid(density * grid**2, grid) - np.trapezoid(density * grid, grid) ** 2),
+        rel=0.05,
+    )
 
 
 def test_head_ignores_the_placeholder_of_a_missing_value():
