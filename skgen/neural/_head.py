@@ -15,6 +15,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ..preprocessing import Span
+
 __all__ = ["TabularHead", "all_continuous_layout", "standard_normal", "gumbel"]
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
@@ -22,8 +24,6 @@ _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 def all_continuous_layout(n_features):
     """Layout of a plain numeric matrix: one identity continuous span per column."""
-    from ..preprocessing import Span
-
     return [Span(i, "continuous", "value", 1, "identity") for i in range(n_features)]
 
 
