@@ -326,28 +326,6 @@ def test_vae_scores_integrate_to_one_on_an_array_and_match_samples():
     )
 
 
-def test_head_ignores_the_placeholder_of_a_missing_value():
-    """A missing value is scored by its flag alone: its encoded value and mode do not count."""
-    layout = [
-        Span("v", "continuous", "value", 1, "tanh"),
-        Span("v", "discrete", "mode", 2, "softmax"),
-        Span("v", "discrete", "missing", 2, "softmax"),
-        Span("w", "continuous", "value", 1, "identity"),
-    ]
-    head = TabularHead(3, layout)
-    params = head(torch.randn(4, 3))
-    missing = torch.tensor([[0.0, 1.0, 0.0, 0.0, 1.0, 0.5]]).expand(4, 6)
-    moved = missing.clone()
-    moved[:, 0], moved[:, 1:3] = 0.7, torch.tensor([0.0, 1.0])
-    torch.testing.assert_close(head.log_prob(params, moved), head.log_prob(params, missing))
-    torch.testing.assert_close(
-        head.reconstruction_error(params, moved), head.reconstruction_error(params, missing)
-    )
-    observed = missing.clone()
-    observed[:, 3:5] = torch.tensor([1.0, 0.0])
-    assert not torch.allclose(head.log_prob(params, observed), head.log_prob(params, missing))
-
-
 def test_vae_codes_and_decoding(X):
     vae = VAE(n_components=1, **FAST).fit(X)
     Z = vae.transform(X)
@@ -434,6 +412,28 @@ def test_tabular_head_likelihood_matches_torch_distributions():
     torch.testing.assert_close(head.log_prob(params, x), expected)
     probs = head.mean(params)
     torch.testing.assert_close(probs[:, 1:4].sum(-1), torch.ones(5))
+
+
+def test_head_ignores_the_placeholder_of_a_missing_value():
+    """A missing value is scored by its flag alone: its encoded value and mode do not count."""
+    layout = [
+        Span("v", "continuous", "value", 1, "tanh"),
+        Span("v", "discrete", "mode", 2, "softmax"),
+        Span("v", "discrete", "missing", 2, "softmax"),
+        Span("w", "continuous", "value", 1, "identity"),
+    ]
+    head = TabularHead(3, layout)
+    params = head(torch.randn(4, 3))
+    missing = torch.tensor([[0.0, 1.0, 0.0, 0.0, 1.0, 0.5]]).expand(4, 6)
+    moved = missing.clone()
+    moved[:, 0], moved[:, 1:3] = 0.7, torch.tensor([0.0, 1.0])
+    torch.testing.assert_close(head.log_prob(params, moved), head.log_prob(params, missing))
+    torch.testing.assert_close(
+        head.reconstruction_error(params, moved), head.reconstruction_error(params, missing)
+    )
+    observed = missing.clone()
+    observed[:, 3:5] = torch.tensor([1.0, 0.0])
+    assert not torch.allclose(head.log_prob(params, observed), head.log_prob(params, missing))
 
 
 # -------------------------------------------------------------- pickling
