@@ -115,6 +115,11 @@ def test_default_device_is_resolved_in_fit(X):
     assert vae.net_.device == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def test_unknown_device_is_a_value_error(X):
+    with pytest.raises(ValueError, match="'gpu' is not a torch device"):
+        VAE(n_components=2, **FAST, device="gpu").fit(X)
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
 def test_unavailable_cuda_is_a_clear_error(X):
     with pytest.raises(ValueError, match="CUDA is not available"):

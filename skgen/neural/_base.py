@@ -40,7 +40,11 @@ _INFERENCE_CHUNK = 2048
 def _resolve_device(device):
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+    try:
+        kind = torch.device(device).type
+    except RuntimeError as exc:
+        raise ValueError(f"device={device!r} is not a torch device: {exc}") from None
+    if kind == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={device!r} was requested but CUDA is not available to torch; "
             "use device='auto' (CUDA when available, else CPU) or device='cpu'."
