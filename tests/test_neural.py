@@ -142,8 +142,10 @@ def test_warm_start_and_partial_fit_continue_training(X):
     vae.fit(X)
     assert vae.n_iter_ == 6 and len(vae.net_.history) == 6
     assert not torch.equal(weights, vae.net_.module_.head.linear.weight)
-    vae.partial_fit(X)
+    vae.set_params(lr=1e-4, batch_size=100).partial_fit(X)  # fine-tuning settings apply
     assert vae.n_iter_ == 7
+    assert vae.net_.optimizer_.param_groups[0]["lr"] == 1e-4
+    assert vae.net_.history[-1, "batches", 0, "train_batch_size"] == 100
     fresh = Autoencoder(n_components=2, **FAST).partial_fit(X)
     assert fresh.n_iter_ == 1
     fresh.partial_fit(X)
@@ -177,7 +179,6 @@ def test_failed_training_leaves_no_fitted_model(X, warm_start):
 
     vae = VAE(n_components=2, **FAST, warm_start=warm_start).fit(X)
     vae.set_params(optimizer="sgd", lr=1e12)
-    vae.net_.set_params(lr=1e12)  # a continuation keeps the live optimizer
     with pytest.raises(FloatingPointError, match="diverged"):
         vae.fit(X)
     with pytest.raises(NotFittedError):

@@ -192,6 +192,9 @@ class NeuralGenerator(BaseGenerator):
     def _continue_training(self, X, epochs):
         data = self._validate_input(X, reset=False)
         seed = seed_from(self.random_state) + len(self.net_.history)
+        # Fine-tuning with a new step size or batch size is what a continuation
+        # is for; skorch updates the live optimizer's learning rate in place.
+        self.net_.set_params(lr=self.lr, batch_size=self.batch_size)
         with _seeded_torch(seed, self.net_.device):
             self._train(data, epochs)
         self._after_training(data)
