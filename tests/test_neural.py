@@ -187,6 +187,20 @@ def test_failed_training_leaves_no_fitted_model(X, warm_start):
     assert np.isfinite(vae.sample(3)).all()
 
 
+def test_refit_failing_before_training_leaves_no_fitted_model(X):
+    from sklearn.exceptions import NotFittedError
+
+    class Broken(Callback):
+        def on_train_begin(self, net, **kwargs):
+            raise RuntimeError("broken callback")
+
+    vae = VAE(n_components=2, **FAST).fit(X)
+    with pytest.raises(RuntimeError, match="broken callback"):
+        vae.set_params(callbacks=[Broken()]).fit(10.0 * X)  # new scaling, no trained net
+    with pytest.raises(NotFittedError):
+        vae.score_samples(X)
+
+
 def test_generative_net_accepts_a_plain_tensor_loss():
     class Mean(torch.nn.Module):
         def __init__(self):

@@ -114,9 +114,8 @@ class NeuralGenerator(BaseGenerator):
         -------
         self : object
         """
-        if self.warm_start and self.__sklearn_is_fitted__():
-            return self._continue_training(X, self.max_epochs)
-        return super().fit(X, y)
+        continuing = self.warm_start and self.__sklearn_is_fitted__()
+        return self._train(X, y, continuing=continuing, epochs=self.max_epochs)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
@@ -131,13 +130,22 @@ class NeuralGenerator(BaseGenerator):
         -------
         self : object
         """
-        if self.__sklearn_is_fitted__():
-            return self._continue_training(X, 1)
-        self._epochs_override = 1
+        return self._train(X, y, continuing=self.__sklearn_is_fitted__(), epochs=1)
+
+    def _train(self, X, y, *, continuing, epochs):
+        """Continue training, or fit anew through ``BaseGenerator.fit``, for ``epochs`` epochs."""
         try:
+            if continuing:
+                return self._continue_training(X, epochs)
+            self._fit_epochs = epochs  # read by _fit, which BaseGenerator.fit calls
             return super().fit(X, y)
+        except Exception:
+            # The weights may be NaN or half-trained, and a refit may already have
+            # replaced the encoder: the estimator must not look fitted any more.
+            self.__dict__.pop("_sampling_rng_", None)
+            raise
         finally:
-            del self._epochs_override
+            self.__dict__.pop("_fit_epochs", None)
 
     def _encoder_params(self):
         return {"continuous": self.continuous, "random_state": self.random_state}
@@ -155,11 +163,11 @@ class NeuralGenerator(BaseGenerator):
             self.mean_ = np.zeros(data.shape[1])
             self.scale_ = np.ones(data.shape[1])
         device = _resolve_device(self.device)
-        epochs = getattr(self, "_epochs_override", self.max_epochs)
+        epochs = getattr(self, "_fit_epochs", self.max_epochs)
         with _seeded_torch(seed, device):
             self.net_ = self._make_net(self._build_module(self.layout_), device, seed)
             self.net_.initialize()
-            self._train(data, epochs)
+            self.net_.partial_fit(self._model_input(data, np.float32), epochs=epochs)
         self._score_seed_ = seed
         self._after_training(data)
 
@@ -196,18 +204,9 @@ class NeuralGenerator(BaseGenerator):
         # is for; skorch updates the live optimizer's learning rate in place.
         self.net_.set_params(lr=self.lr, batch_size=self.batch_size)
         with _seeded_torch(seed, self.net_.device):
-            self._train(data, epochs)
+            self.net_.partial_fit(self._model_input(data, np.float32), epochs=epochs)
         self._after_training(data)
         return self
-
-    def _train(self, data, epochs):
-        try:
-            self.net_.partial_fit(self._model_input(data, np.float32), epochs=epochs)
-        except Exception:
-            # The weights may now be NaN or half-trained, and a refit has already
-            # replaced the encoder: the estimator must not look fitted any more.
-            self.__dict__.pop("_sampling_rng_", None)
-            raise
 
     def _after_training(self, data):
         """Hook run after every training call (e.g. a latent density on the codes)."""
