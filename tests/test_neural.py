@@ -215,6 +215,13 @@ def test_generative_net_accepts_a_plain_tensor_loss():
     assert net.module_.mean.item() == pytest.approx(2.0, abs=1e-3)
 
 
+def test_batch_iterator_rejects_options_it_would_ignore():
+    X = np.zeros((8, 1), dtype=np.float32)
+    net = GenerativeNet(torch.nn.Module, max_epochs=1, iterator_train__num_workers=2)
+    with pytest.raises(TypeError, match="num_workers"):
+        net.get_iterator(net.get_dataset(X), training=True)
+
+
 # --------------------------------------------------------------- seeding
 @pytest.mark.parametrize("Model", MODELS)
 def test_global_random_state_is_untouched(Model, X):
