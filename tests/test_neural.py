@@ -75,6 +75,19 @@ def test_early_stopping_monitors_validation_loss(X):
     assert sum(history[-1, "batches", :, "train_batch_size"]) == 270  # 10 % held out
 
 
+def test_early_stopping_restores_the_best_parameters(X):
+    """The returned model is the one of the best validation epoch, not the last one."""
+    ae = Autoencoder(n_components=2, **{**FAST, "max_epochs": 500}, early_stopping=True,
+                     n_iter_no_change=2, lr=0.05).fit(X)
+    valid_losses = ae.net_.history[:, "valid_loss"]
+    assert len(valid_losses) < 500 and valid_losses[-1] > min(valid_losses)
+    _, valid = ae.net_.get_split_datasets(ae._model_input(X, np.float32))
+    rows = torch.as_tensor(ae._model_input(X[valid.indices], np.float32))
+    with torch.no_grad():
+        final = ae.net_.module_.reconstruction_error(rows).mean().item()
+    assert final == pytest.approx(min(valid_losses), rel=1e-5)
+
+
 class _EpochCounter(Callback):
     def __init__(self, epochs=0):
         self.epochs = epochs
@@ -102,6 +115,11 @@ def test_default_device_is_resolved_in_fit(X):
     assert vae.net_.device == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
+def test_unknown_device_is_a_value_error(X):
+    with pytest.raises(ValueError, match="'gpu' is not a torch device"):
+        VAE(n_components=2, **FAST, device="gpu").fit(X)
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
 def test_unavailable_cuda_is_a_clear_error(X):
     with pytest.raises(ValueError, match="CUDA is not available"):
@@ -124,8 +142,10 @@ def test_warm_start_and_partial_fit_continue_training(X):
     vae.fit(X)
     assert vae.n_iter_ == 6 and len(vae.net_.history) == 6
     assert not torch.equal(weights, vae.net_.module_.head.linear.weight)
-    vae.partial_fit(X)
+    vae.set_params(lr=1e-4, batch_size=100).partial_fit(X)  # fine-tuning settings apply
     assert vae.n_iter_ == 7
+    assert vae.net_.optimizer_.param_groups[0]["lr"] == 1e-4
+    assert vae.net_.history[-1, "batches", 0, "train_batch_size"] == 100
     fresh = Autoencoder(n_components=2, **FAST).partial_fit(X)
     assert fresh.n_iter_ == 1
     fresh.partial_fit(X)
@@ -152,6 +172,35 @@ def test_diverging_training_stops_with_a_clear_error(X):
         VAE(n_components=2, **FAST, optimizer="sgd", lr=1e12).fit(X * 1e6)
 
 
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_failed_training_leaves_no_fitted_model(X, warm_start):
+    """A refit or continuation that diverges must not leave a model that samples garbage."""
+    from sklearn.exceptions import NotFittedError
+
+    vae = VAE(n_components=2, **FAST, warm_start=warm_start).fit(X)
+    vae.set_params(optimizer="sgd", lr=1e12)
+    with pytest.raises(FloatingPointError, match="diverged"):
+        vae.fit(X)
+    with pytest.raises(NotFittedError):
+        vae.sample(3)
+    vae.set_params(optimizer="adam", lr=1e-3, warm_start=False).fit(X)  # a refit recovers
+    assert np.isfinite(vae.sample(3)).all()
+
+
+def test_refit_failing_before_training_leaves_no_fitted_model(X):
+    from sklearn.exceptions import NotFittedError
+
+    class Broken(Callback):
+        def on_train_begin(self, net, **kwargs):
+            raise RuntimeError("broken callback")
+
+    vae = VAE(n_components=2, **FAST).fit(X)
+    with pytest.raises(RuntimeError, match="broken callback"):
+        vae.set_params(callbacks=[Broken()]).fit(10.0 * X)  # new scaling, no trained net
+    with pytest.raises(NotFittedError):
+        vae.score_samples(X)
+
+
 def test_generative_net_accepts_a_plain_tensor_loss():
     class Mean(torch.nn.Module):
         def __init__(self):
@@ -166,6 +215,13 @@ def test_generative_net_accepts_a_plain_tensor_loss():
     assert net.module_.mean.item() == pytest.approx(2.0, abs=1e-3)
 
 
+def test_batch_iterator_rejects_options_it_would_ignore():
+    X = np.zeros((8, 1), dtype=np.float32)
+    net = GenerativeNet(torch.nn.Module, max_epochs=1, iterator_train__num_workers=2)
+    with pytest.raises(TypeError, match="num_workers"):
+        net.get_iterator(net.get_dataset(X), training=True)
+
+
 # --------------------------------------------------------------- seeding
 @pytest.mark.parametrize("Model", MODELS)
 def test_global_random_state_is_untouched(Model, X):
@@ -173,6 +229,7 @@ def test_global_random_state_is_untouched(Model, X):
     np.random.seed(123)
     torch_state, numpy_state = torch.get_rng_state(), np.random.get_state()[1].copy()
     model = Model(n_components=2, **FAST).fit(X)
+    model.partial_fit(X)
     model.sample(10)
     model.score_samples(X)
     model.transform(X)
@@ -197,6 +254,21 @@ def test_scores_do_not_depend_on_other_rows(X):
     full = vae.score_samples(X)
     np.testing.assert_allclose(vae.score_samples(X[::-1])[::-1], full, rtol=0, atol=1e-9)
     np.testing.assert_allclose(vae.score_samples(X[:7]), full[:7], rtol=0, atol=1e-9)
+
+
+def test_inference_chunks_shrink_with_importance_samples(X, monkeypatch):
+    """Chunks hold a bounded number of row x sample evaluations; results do not change."""
+    import skgen.neural._base as neural_base
+
+    vae = VAE(n_components=2, **FAST).fit(X)
+    full, codes = vae.score_samples(X), vae.transform(X)
+    sizes = []
+    monkeypatch.setattr(neural_base, "_INFERENCE_CHUNK", 25)
+    module_scores = vae._module_scores
+    monkeypatch.setattr(vae, "_module_scores", lambda m, x: sizes.append(len(x)) or module_scores(m, x))
+    np.testing.assert_allclose(vae.score_samples(X), full, rtol=0, atol=1e-9)
+    assert max(sizes) == 2  # 25 evaluations // 10 importance samples
+    np.testing.assert_allclose(vae.transform(X), codes, rtol=0, atol=1e-12)
 
 
 # ------------------------------------------------------------ VAE maths
@@ -225,6 +297,60 @@ def test_scores_are_densities_in_the_original_space(X):
     a = VAE(n_components=2, **FAST).fit(X)
     b = VAE(n_components=2, **FAST).fit(4.0 * X)
     np.testing.assert_allclose(b.score_samples(4.0 * X), a.score_samples(X) - 3 * np.log(4.0), atol=1e-9)
+
+
+@pytest.mark.parametrize("continuous", ["standard", "quantile", "mode"])
+def test_vae_scores_integrate_to_at_most_one_and_match_samples_on_a_table(continuous):
+    """Sum over categories and missingness, integral over values: a (sub-)probability.
+
+    The integral of exp(score) is unbiased for the model's total mass whatever
+    the number of importance samples (the IWAE weight is unbiased for p(x)), so
+    it checks the constants, the encoder's Jacobian and the measure of a missing
+    value (a probability, not a density at the placeholder value). "standard" is
+    exact; the other encodings lose a little mass (values outside the training
+    range, the most-likely-mode assignment) but never create any.
+    """
+    rng = np.random.default_rng(0)
+    values = np.concatenate([rng.normal(-2.0, 0.5, 100), rng.normal(1.0, 1.0, 100)])
+    values[rng.random(200) < 0.2] = np.nan
+    frame = pd.DataFrame({"v": values, "c": pd.Categorical(rng.choice(["a", "b"], 200))})
+    vae = VAE(n_components=1, hidden_layer_sizes=(16,), max_epochs=20, batch_size=32, lr=0.01,
+              continuous=continuous, random_state=0).fit(frame)
+    grid = np.linspace(-8.0, 8.0, 2001)
+    points = pd.DataFrame({
+        "v": np.tile(np.r_[grid, np.nan], 2),
+        "c": pd.Categorical(np.repeat(["a", "b"], grid.size + 1)),
+    })
+    density = np.exp(vae.score_samples(points)).reshape(2, -1)
+    p_missing = density[:, -1].sum()
+    mass_by_category = np.trapezoid(density[:, :-1], grid) + density[:, -1]
+    mass = mass_by_category.sum()
+    assert 0.12 < p_missing < 0.3  # 20 % of the training values are missing
+    assert mass < 1.02
+    assert mass > (0.98 if continuous == "standard" else 0.85)
+    # sample() draws from the distribution that score_samples describes.
+    sample = vae.sample(20_000, random_state=0)
+    observed = density[:, :-1].sum(0)
+    assert (sample["c"] == "a").mean() == pytest.approx(mass_by_category[0] / mass, abs=0.02)
+    assert sample["v"].isna().mean() == pytest.approx(p_missing / mass, abs=0.03)
+    expected_mean = np.trapezoid(observed * grid, grid) / np.trapezoid(observed, grid)
+    assert sample["v"].mean() == pytest.approx(expected_mean, abs=0.1)
+
+
+def test_vae_scores_integrate_to_one_on_an_array_and_match_samples():
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(-2.0, 0.5, 100), rng.normal(1.0, 1.0, 100)])[:, None]
+    vae = VAE(n_components=1, hidden_layer_sizes=(16,), max_epochs=20, batch_size=32, lr=0.01,
+              random_state=0).fit(3.0 * x + 10.0)
+    grid = np.linspace(-14.0, 34.0, 2001)
+    density = np.exp(vae.score_samples(grid[:, None]))
+    assert np.trapezoid(density, grid) == pytest.approx(1.0, abs=0.02)
+    sample = vae.sample(20_000, random_state=0)[:, 0]
+    assert sample.mean() == pytest.approx(np.trapezoid(density * grid, grid), abs=0.1)
+    assert sample.std() == pytest.approx(
+        np.sqrt(np.trapezoid(density * grid**2, grid) - np.trapezoid(density * grid, grid) ** 2),
+        rel=0.05,
+    )
 
 
 def test_vae_codes_and_decoding(X):
@@ -313,6 +439,28 @@ def test_tabular_head_likelihood_matches_torch_distributions():
     torch.testing.assert_close(head.log_prob(params, x), expected)
     probs = head.mean(params)
     torch.testing.assert_close(probs[:, 1:4].sum(-1), torch.ones(5))
+
+
+def test_head_ignores_the_placeholder_of_a_missing_value():
+    """A missing value is scored by its flag alone: its encoded value and mode do not count."""
+    layout = [
+        Span("v", "continuous", "value", 1, "tanh"),
+        Span("v", "discrete", "mode", 2, "softmax"),
+        Span("v", "discrete", "missing", 2, "softmax"),
+        Span("w", "continuous", "value", 1, "identity"),
+    ]
+    head = TabularHead(3, layout)
+    params = head(torch.randn(4, 3))
+    missing = torch.tensor([[0.0, 1.0, 0.0, 0.0, 1.0, 0.5]]).expand(4, 6)
+    moved = missing.clone()
+    moved[:, 0], moved[:, 1:3] = 0.7, torch.tensor([0.0, 1.0])
+    torch.testing.assert_close(head.log_prob(params, moved), head.log_prob(params, missing))
+    torch.testing.assert_close(
+        head.reconstruction_error(params, moved), head.reconstruction_error(params, missing)
+    )
+    observed = missing.clone()
+    observed[:, 3:5] = torch.tensor([1.0, 0.0])
+    assert not torch.allclose(head.log_prob(params, observed), head.log_prob(params, missing))
 
 
 # -------------------------------------------------------------- pickling

@@ -31,15 +31,20 @@ _OPTIMIZERS = {
     "rmsprop": torch.optim.RMSprop,
 }
 
-# Rows per forward pass at inference; rows are independent, so the size only
-# bounds memory (importance samples multiply it).
+# Row evaluations per forward pass at inference (a row scored with k
+# importance samples counts k times); rows are independent, so the chunk size
+# only bounds memory.
 _INFERENCE_CHUNK = 2048
 
 
 def _resolve_device(device):
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+    try:
+        kind = torch.device(device).type
+    except RuntimeError as exc:
+        raise ValueError(f"device={device!r} is not a torch device: {exc}") from None
+    if kind == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={device!r} was requested but CUDA is not available to torch; "
             "use device='auto' (CUDA when available, else CPU) or device='cpu'."
@@ -109,9 +114,8 @@ class NeuralGenerator(BaseGenerator):
         -------
         self : object
         """
-        if self.warm_start and self.__sklearn_is_fitted__():
-            return self._continue_training(X, self.max_epochs)
-        return super().fit(X, y)
+        continuing = self.warm_start and self.__sklearn_is_fitted__()
+        return self._train(X, y, continuing=continuing, epochs=self.max_epochs)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None):
@@ -126,13 +130,22 @@ class NeuralGenerator(BaseGenerator):
         -------
         self : object
         """
-        if self.__sklearn_is_fitted__():
-            return self._continue_training(X, 1)
-        self._epochs_override = 1
+        return self._train(X, y, continuing=self.__sklearn_is_fitted__(), epochs=1)
+
+    def _train(self, X, y, *, continuing, epochs):
+        """Continue training, or fit anew through ``BaseGenerator.fit``, for ``epochs`` epochs."""
         try:
+            if continuing:
+                return self._continue_training(X, epochs)
+            self._fit_epochs = epochs  # read by _fit, which BaseGenerator.fit calls
             return super().fit(X, y)
+        except Exception:
+            # The weights may be NaN or half-trained, and a refit may already have
+            # replaced the encoder: the estimator must not look fitted any more.
+            self.__dict__.pop("_sampling_rng_", None)
+            raise
         finally:
-            del self._epochs_override
+            self.__dict__.pop("_fit_epochs", None)
 
     def _encoder_params(self):
         return {"continuous": self.continuous, "random_state": self.random_state}
@@ -150,7 +163,7 @@ class NeuralGenerator(BaseGenerator):
             self.mean_ = np.zeros(data.shape[1])
             self.scale_ = np.ones(data.shape[1])
         device = _resolve_device(self.device)
-        epochs = getattr(self, "_epochs_override", self.max_epochs)
+        epochs = getattr(self, "_fit_epochs", self.max_epochs)
         with _seeded_torch(seed, device):
             self.net_ = self._make_net(self._build_module(self.layout_), device, seed)
             self.net_.initialize()
@@ -187,6 +200,9 @@ class NeuralGenerator(BaseGenerator):
     def _continue_training(self, X, epochs):
         data = self._validate_input(X, reset=False)
         seed = seed_from(self.random_state) + len(self.net_.history)
+        # Fine-tuning with a new step size or batch size is what a continuation
+        # is for; skorch updates the live optimizer's learning rate in place.
+        self.net_.set_params(lr=self.lr, batch_size=self.batch_size)
         with _seeded_torch(seed, self.net_.device):
             self.net_.partial_fit(self._model_input(data, np.float32), epochs=epochs)
         self._after_training(data)
@@ -207,6 +223,9 @@ class NeuralGenerator(BaseGenerator):
     def _module_scores(self, module, x):
         """Per-row scores of the float64 tensor ``x`` (model space) under ``module``."""
 
+    #: Forward passes of the decoder per row in ``_module_scores`` (sizes the chunks).
+    _evaluations_per_score = 1
+
     # ---------------------------------------------------------- inference
     def _inference_module(self):
         """A float64 eval-mode copy of the trained module, never stored on ``self``.
@@ -216,21 +235,20 @@ class NeuralGenerator(BaseGenerator):
         """
         return copy.deepcopy(self.net_.module_).double().eval()
 
-    def _run(self, fn, data):
+    def _run(self, fn, data, evaluations_per_row=1):
         """Apply ``fn(module, x)`` to float64 chunks of the model input; numpy output."""
         module = self._inference_module()
         x = self._model_input(data, np.float64)
+        rows = max(1, _INFERENCE_CHUNK // evaluations_per_row)
         outputs = []
         with torch.no_grad():
-            for start in range(0, x.shape[0], _INFERENCE_CHUNK):
-                chunk = torch.as_tensor(
-                    x[start : start + _INFERENCE_CHUNK], device=self.net_.device
-                )
+            for start in range(0, x.shape[0], rows):
+                chunk = torch.as_tensor(x[start : start + rows], device=self.net_.device)
                 outputs.append(fn(module, chunk).cpu().numpy())
         return np.concatenate(outputs)
 
     def _score_samples(self, data):
-        scores = self._run(lambda module, x: self._module_scores(module, x), data)
+        scores = self._run(self._module_scores, data, self._evaluations_per_score)
         if self.score_kind == "reconstruction":
             return scores
         return scores - np.log(self.scale_).sum()

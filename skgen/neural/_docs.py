@@ -25,7 +25,8 @@ TRAINING_PARAMETERS = """\
     n_iter_no_change : int, default=10
     warm_start : bool, default=False
         ``fit`` on a fitted model continues training (``max_epochs`` more
-        epochs, same encoder) instead of starting anew.
+        epochs, same encoder) instead of starting anew; the current ``lr``
+        and ``batch_size`` apply, the optimizer state and callbacks are kept.
     verbose : int, default=0
         Print skorch's epoch table and a progress bar.
     random_state : int, RandomState instance or None, default=None

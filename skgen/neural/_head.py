@@ -15,6 +15,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ..preprocessing import Span
+
 __all__ = ["TabularHead", "all_continuous_layout", "standard_normal", "gumbel"]
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
@@ -22,8 +24,6 @@ _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 def all_continuous_layout(n_features):
     """Layout of a plain numeric matrix: one identity continuous span per column."""
-    from ..preprocessing import Span
-
     return [Span(i, "continuous", "value", 1, "identity") for i in range(n_features)]
 
 
@@ -73,27 +73,50 @@ class TabularHead(nn.Module):
     def __init__(self, in_features, layout, *, learn_std=True, min_std=1e-3):
         super().__init__()
         offsets, continuous, tanh, discrete = 0, [], [], []
+        missing_cell = {}  # column -> data index of its "missing" flag
         for span in layout:
             if span.kind == "continuous":
                 if span.width != 1:
                     raise ValueError(f"Continuous spans must have width 1, got {span}.")
-                continuous.append(offsets)
+                continuous.append((offsets, span.column))
                 tanh.append(span.activation == "tanh")
             else:
-                discrete.append((offsets, span.width))
+                discrete.append((offsets, span.width, span.column, span.role))
+                if span.role == "missing":
+                    missing_cell[span.column] = offsets + 1  # one-hot (observed, missing)
             offsets += span.width
         self.n_features = offsets
         self.learn_std = learn_std
         self.min_std = min_std
         self.n_continuous = len(continuous)
-        self.register_buffer("continuous_index", torch.tensor(continuous, dtype=torch.long))
+        self.register_buffer(
+            "continuous_index", torch.tensor([i for i, _ in continuous], dtype=torch.long)
+        )
         self.register_buffer("tanh_mask", torch.tensor(tanh, dtype=torch.bool))
+        # A missing value's encoded value (and, for the "mode" encoding, its mode)
+        # is a placeholder: the likelihood leaves it out where the column's
+        # missing flag is set, so a missing value costs exactly log P(missing).
+        # Index `offsets` points at the zero column appended to x: always observed.
+        self.register_buffer(
+            "continuous_missing_index",
+            torch.tensor([missing_cell.get(c, offsets) for _, c in continuous], dtype=torch.long),
+        )
+        self.register_buffer(
+            "discrete_missing_index",
+            torch.tensor(
+                [
+                    missing_cell.get(c, offsets) if role == "mode" else offsets
+                    for _, _, c, role in discrete
+                ],
+                dtype=torch.long,
+            ),
+        )
         # Discrete spans are handled together as a (span, category) grid padded
         # to the widest span: the linear layer emits the logits in grid layout
         # (padding cells are masked), so one log_softmax serves every span.
-        widest = max((width for _, width in discrete), default=0)
+        widest = max((width for _, width, _, _ in discrete), default=0)
         data_grid = torch.full((len(discrete), widest), offsets, dtype=torch.long)
-        for row, (start, width) in enumerate(discrete):
+        for row, (start, width, _, _) in enumerate(discrete):
             data_grid[row, :width] = torch.arange(start, start + width)
         valid = data_grid < offsets
         # Grid cell -> data column (padding -> an extra zero column appended to x).
@@ -129,28 +152,44 @@ class TabularHead(nn.Module):
         out[..., self.discrete_index] = grid.flatten(-2)[..., self.grid_cells]
         return out
 
+    @staticmethod
+    def _pad(x):
+        """``x`` with a zero column appended (target of padding and "never missing" indices)."""
+        return torch.cat([x, x.new_zeros(x.shape[:-1] + (1,))], dim=-1)
+
     def _discrete_log_prob(self, logits, x):
         # Padding logits are so negative that they get no probability, and the
         # data's padding cells are 0, so they add nothing to the sum.
-        x_grid = torch.cat([x, x.new_zeros(x.shape[:-1] + (1,))], dim=-1)[..., self.data_grid]
-        return (x_grid * F.log_softmax(logits, dim=-1)).sum((-1, -2))
+        padded = self._pad(x)
+        per_span = (padded[..., self.data_grid] * F.log_softmax(logits, dim=-1)).sum(-1)
+        return (per_span * (1.0 - padded[..., self.discrete_missing_index])).sum(-1)
+
+    def _observed(self, x):
+        """1 for each continuous value that is observed, 0 where its column is missing."""
+        return 1.0 - self._pad(x)[..., self.continuous_missing_index]
 
     # ------------------------------------------------------ likelihoods
     def log_prob(self, params, x):
-        """Mixed log-likelihood of rows ``x`` (one-hot discrete blocks), summed per row."""
+        """Mixed log-likelihood of rows ``x`` (one-hot discrete blocks), summed per row.
+
+        The placeholder value (and mode) of a missing value is left out, so
+        each row is scored on the measure of its own observed values.
+        """
         mean, std, logits = self._split(params)
         if std is None:
             raise ValueError("log_prob needs a head built with learn_std=True.")
         z = (x[..., self.continuous_index] - mean) / std
-        total = (-0.5 * z**2 - torch.log(std) - _LOG_SQRT_2PI).sum(-1)
+        log_density = -0.5 * z**2 - torch.log(std) - _LOG_SQRT_2PI
+        total = (log_density * self._observed(x)).sum(-1)
         if self.n_grid:
             total = total + self._discrete_log_prob(logits, x)
         return total
 
     def reconstruction_error(self, params, x):
-        """Per-row half squared error of continuous values plus cross-entropy of discrete spans."""
+        """Per-row half squared error of observed continuous values plus cross-entropy of discrete spans."""
         mean, _, logits = self._split(params)
-        total = 0.5 * ((x[..., self.continuous_index] - mean) ** 2).sum(-1)
+        squared = (x[..., self.continuous_index] - mean) ** 2
+        total = 0.5 * (squared * self._observed(x)).sum(-1)
         if self.n_grid:
             total = total - self._discrete_log_prob(logits, x)
         return total

@@ -19,10 +19,13 @@ class BatchIterator:
     more than the forward pass of a small tabular network. Rows here are one
     in-memory array (or a ``Subset`` of it, from skorch's ``ValidSplit``), so a
     batch is a single fancy-indexing operation. Shuffling uses torch's global
-    RNG, which the estimators seed.
+    RNG, which the estimators seed. It takes no other ``DataLoader`` options
+    (workers, collate functions ...): an unknown option is a ``TypeError``
+    rather than silently ignored; pass ``iterator_train=torch.utils.data.DataLoader``
+    to the net for those.
     """
 
-    def __init__(self, dataset, batch_size=128, shuffle=False, **kwargs):
+    def __init__(self, dataset, batch_size=128, shuffle=False):
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle

@@ -124,6 +124,10 @@ class VAE(LatentMixin, NeuralGenerator):
     def _build_module(self, layout):
         return VAEModule(layout, self.n_components, tuple(self.hidden_layer_sizes), self.beta)
 
+    @property
+    def _evaluations_per_score(self):
+        return self.n_importance_samples
+
     def _module_scores(self, module, x):
         # Each row's draws are keyed by the row itself: scores are deterministic
         # and row-independent, and the noise of score() averages out over rows.
