@@ -9,7 +9,7 @@ from scipy import special, stats
 from sklearn import neighbors
 
 from .base import BaseGenerator, LatentMixin
-from .preprocessing import MixedTable
+from .preprocessing import MixedTable, midpoint_ecdf
 from .utils._sklearn import Interval, StrOptions
 
 __all__ = ["KernelDensity", "GaussianCopula"]
@@ -253,11 +253,7 @@ class _Marginal:
         Tails a tenth of the range wide hold the probability below the
         smallest and above the largest value.
         """
-        uniq, counts = np.unique(values, return_counts=True)
-        mid = (np.cumsum(counts) - counts / 2.0) / values.size
-        if uniq.size > max_knots:
-            keep = np.unique(np.linspace(0, uniq.size - 1, max_knots).round().astype(int))
-            uniq, mid = uniq[keep], mid[keep]
+        uniq, mid = midpoint_ecdf(values, max_knots)
         span = max(np.ptp(uniq), np.std(values), 1e-9)
         if uniq.size == 1:
             return cls(

@@ -87,7 +87,7 @@ class _Column:
     mean: float = 0.0
     scale: float = 1.0
     knots: np.ndarray = None  # quantile encoding: x knots ...
-    levels: np.ndarray = None  # ... and their cdf levels
+    levels: np.ndarray = None  # ... and their normal scores
     mode_means: np.ndarray = None  # mode encoding
     mode_stds: np.ndarray = None
     mode_weights: np.ndarray = None
@@ -152,7 +152,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     continuous : {"standard", "quantile", "mode"}, default="standard"
         Encoding of continuous-like columns. ``"standard"`` subtracts the mean
         and divides by the standard deviation. ``"quantile"`` maps the value
-        through its piecewise-linear empirical CDF to a standard normal score.
+        to a standard normal score through its empirical CDF: piecewise-linear
+        between the normal scores of the training quantiles, continued
+        linearly beyond them, so every value has a finite score.
         ``"mode"`` is CTGAN's mode-specific normalisation: a Bayesian Gaussian
         mixture per column; the value becomes ``(x - mu_k) / (4 sigma_k)`` for
         its most likely mode ``k`` plus a one-hot of ``k``.
@@ -390,21 +392,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return out
 
     def _fit_quantiles(self, column, values):
-        n_knots = min(self.n_quantiles, values.size)
-        levels = np.linspace(0.0, 1.0, n_knots)
-        knots = np.quantile(values, levels)
-        knots, first = np.unique(knots, return_index=True)
-        levels = levels[first]
-        # Rescale the cdf into (eps, 1 - eps) and add tails a tenth of the range
-        # wide, so values a little outside the training range keep a finite score.
-        eps = 1.0 / (2.0 * values.size + 2.0)
-        span = max(column.maximum - column.minimum, column.scale, 1e-12)
-        if knots.size == 1:
-            levels = np.array([0.5])
-        else:
-            levels = eps + (1.0 - 2.0 * eps) * (levels - levels[0]) / (levels[-1] - levels[0])
-        column.knots = np.concatenate([[knots[0] - 0.1 * span], knots, [knots[-1] + 0.1 * span]])
-        column.levels = np.concatenate([[1e-9], levels, [1.0 - 1e-9]])
+        knots, levels = midpoint_ecdf(values, self.n_quantiles)
+        if knots.size == 1:  # a constant column: a unit slope around it
+            knots, levels = knots + np.array([-1.0, 1.0]) * column.scale, special.ndtr([-1.0, 1.0])
+        column.knots = knots
+        column.levels = special.ndtri(levels)  # normal scores of the knots
 
     def _fit_modes(self, column, values, rng):
         n_modes = max(1, min(self.n_modes, np.unique(values).size))
@@ -527,13 +519,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
     def _scale(self, column, values):
         if self.continuous == "quantile":
-            u = np.interp(values, column.knots, column.levels)
-            return special.ndtri(u)
+            return _interp_linear_tails(values, column.knots, column.levels)
         return (values - column.mean) / column.scale
 
     def _unscale(self, column, z):
         if self.continuous == "quantile":
-            return np.interp(special.ndtr(z), column.levels, column.knots)
+            return _interp_linear_tails(z, column.levels, column.knots)
         return z * column.scale + column.mean
 
     def inverse_transform_mixed(self, table, random_state=None):
@@ -728,16 +719,35 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             seg = np.clip(
                 np.searchsorted(column.knots, values, side="right") - 1, 0, column.knots.size - 2
             )
-            slope = (column.levels[seg + 1] - column.levels[seg]) / (
-                column.knots[seg + 1] - column.knots[seg]
-            )
-            inside = (values >= column.knots[0]) & (values <= column.knots[-1])
-            z = special.ndtri(np.interp(values, column.knots, column.levels))
-            with np.errstate(divide="ignore"):
-                log_phi = -0.5 * z**2 - 0.5 * np.log(2 * np.pi)
-                return np.where(inside, np.log(slope) - log_phi, -np.inf)
+            return np.log(np.diff(column.levels)[seg] / np.diff(column.knots)[seg])
         mode = self._most_likely_mode(column, values)
         return -np.log(4 * column.mode_stds[mode])
+
+
+def midpoint_ecdf(values, max_knots):
+    """Knots and levels of the linearly interpolated mid-point empirical CDF.
+
+    Each distinct value sits at the middle of its probability step, so levels
+    lie strictly inside (0, 1) and tied values (integers) keep their
+    probability after interpolation and rounding. At most ``max_knots``
+    knots, evenly spread over the distinct values.
+    """
+    knots, counts = np.unique(values, return_counts=True)
+    levels = (np.cumsum(counts) - counts / 2.0) / values.size
+    if knots.size > max_knots:
+        keep = np.unique(np.linspace(0, knots.size - 1, max_knots).round().astype(int))
+        knots, levels = knots[keep], levels[keep]
+    return knots, levels
+
+
+def _interp_linear_tails(x, xp, fp):
+    """Piecewise-linear interpolation through increasing ``(xp, fp)``, continued
+    linearly beyond both ends with the slopes of the end segments."""
+    out = np.interp(x, xp, fp)
+    low, high = x < xp[0], x > xp[-1]
+    out[low] = fp[0] + (x[low] - xp[0]) * (fp[1] - fp[0]) / (xp[1] - xp[0])
+    out[high] = fp[-1] + (x[high] - xp[-1]) * (fp[-1] - fp[-2]) / (xp[-1] - xp[-2])
+    return out
 
 
 def _nullable(dtype):

@@ -12,8 +12,20 @@ FAST_PARAMS = {
     "GaussianMixture": {"n_components": 2},
     "BayesianGaussianMixture": {"n_components": 2},
     "KernelDensity": {"bandwidth": 0.5},
-    "VAE": {"n_components": 2, "hidden_layer_sizes": (16,), "max_epochs": 5, "batch_size": 32, "lr": 0.01},
-    "Autoencoder": {"n_components": 2, "hidden_layer_sizes": (16,), "max_epochs": 5, "batch_size": 32, "lr": 0.01},
+    "VAE": {
+        "n_components": 2,
+        "hidden_layer_sizes": (16,),
+        "max_epochs": 5,
+        "batch_size": 32,
+        "lr": 0.01,
+    },
+    "Autoencoder": {
+        "n_components": 2,
+        "hidden_layer_sizes": (16,),
+        "max_epochs": 5,
+        "batch_size": 32,
+        "lr": 0.01,
+    },
 }
 
 # scikit-learn checks expected to fail: {estimator name: {check name: reason}}.

@@ -67,7 +67,9 @@ def test_training_reduces_the_loss(X):
 
 
 def test_early_stopping_monitors_validation_loss(X):
-    vae = VAE(n_components=2, **{**FAST, "max_epochs": 500}, early_stopping=True, n_iter_no_change=2)
+    vae = VAE(
+        n_components=2, **{**FAST, "max_epochs": 500}, early_stopping=True, n_iter_no_change=2
+    )
     vae.fit(X)
     history = vae.net_.history
     assert "valid_loss" in history[-1] and "valid_kl" in history[-1]
@@ -77,8 +79,13 @@ def test_early_stopping_monitors_validation_loss(X):
 
 def test_early_stopping_restores_the_best_parameters(X):
     """The returned model is the one of the best validation epoch, not the last one."""
-    ae = Autoencoder(n_components=2, **{**FAST, "max_epochs": 500}, early_stopping=True,
-                     n_iter_no_change=2, lr=0.05).fit(X)
+    ae = Autoencoder(
+        n_components=2,
+        **{**FAST, "max_epochs": 500},
+        early_stopping=True,
+        n_iter_no_change=2,
+        lr=0.05,
+    ).fit(X)
     valid_losses = ae.net_.history[:, "valid_loss"]
     assert len(valid_losses) < 500 and valid_losses[-1] > min(valid_losses)
     _, valid = ae.net_.get_split_datasets(ae._model_input(X, np.float32))
@@ -265,7 +272,9 @@ def test_inference_chunks_shrink_with_importance_samples(X, monkeypatch):
     sizes = []
     monkeypatch.setattr(neural_base, "_INFERENCE_CHUNK", 25)
     module_scores = vae._module_scores
-    monkeypatch.setattr(vae, "_module_scores", lambda m, x: sizes.append(len(x)) or module_scores(m, x))
+    monkeypatch.setattr(
+        vae, "_module_scores", lambda m, x: sizes.append(len(x)) or module_scores(m, x)
+    )
     np.testing.assert_allclose(vae.score_samples(X), full, rtol=0, atol=1e-9)
     assert max(sizes) == 2  # 25 evaluations // 10 importance samples
     np.testing.assert_allclose(vae.transform(X), codes, rtol=0, atol=1e-12)
@@ -296,7 +305,9 @@ def test_scores_are_densities_in_the_original_space(X):
     """
     a = VAE(n_components=2, **FAST).fit(X)
     b = VAE(n_components=2, **FAST).fit(4.0 * X)
-    np.testing.assert_allclose(b.score_samples(4.0 * X), a.score_samples(X) - 3 * np.log(4.0), atol=1e-9)
+    np.testing.assert_allclose(
+        b.score_samples(4.0 * X), a.score_samples(X) - 3 * np.log(4.0), atol=1e-9
+    )
 
 
 @pytest.mark.parametrize("continuous", ["standard", "quantile", "mode"])
@@ -314,13 +325,22 @@ def test_vae_scores_integrate_to_at_most_one_and_match_samples_on_a_table(contin
     values = np.concatenate([rng.normal(-2.0, 0.5, 100), rng.normal(1.0, 1.0, 100)])
     values[rng.random(200) < 0.2] = np.nan
     frame = pd.DataFrame({"v": values, "c": pd.Categorical(rng.choice(["a", "b"], 200))})
-    vae = VAE(n_components=1, hidden_layer_sizes=(16,), max_epochs=20, batch_size=32, lr=0.01,
-              continuous=continuous, random_state=0).fit(frame)
+    vae = VAE(
+        n_components=1,
+        hidden_layer_sizes=(16,),
+        max_epochs=20,
+        batch_size=32,
+        lr=0.01,
+        continuous=continuous,
+        random_state=0,
+    ).fit(frame)
     grid = np.linspace(-8.0, 8.0, 2001)
-    points = pd.DataFrame({
-        "v": np.tile(np.r_[grid, np.nan], 2),
-        "c": pd.Categorical(np.repeat(["a", "b"], grid.size + 1)),
-    })
+    points = pd.DataFrame(
+        {
+            "v": np.tile(np.r_[grid, np.nan], 2),
+            "c": pd.Categorical(np.repeat(["a", "b"], grid.size + 1)),
+        }
+    )
     density = np.exp(vae.score_samples(points)).reshape(2, -1)
     p_missing = density[:, -1].sum()
     mass_by_category = np.trapezoid(density[:, :-1], grid) + density[:, -1]
@@ -340,8 +360,14 @@ def test_vae_scores_integrate_to_at_most_one_and_match_samples_on_a_table(contin
 def test_vae_scores_integrate_to_one_on_an_array_and_match_samples():
     rng = np.random.default_rng(0)
     x = np.concatenate([rng.normal(-2.0, 0.5, 100), rng.normal(1.0, 1.0, 100)])[:, None]
-    vae = VAE(n_components=1, hidden_layer_sizes=(16,), max_epochs=20, batch_size=32, lr=0.01,
-              random_state=0).fit(3.0 * x + 10.0)
+    vae = VAE(
+        n_components=1,
+        hidden_layer_sizes=(16,),
+        max_epochs=20,
+        batch_size=32,
+        lr=0.01,
+        random_state=0,
+    ).fit(3.0 * x + 10.0)
     grid = np.linspace(-14.0, 34.0, 2001)
     density = np.exp(vae.score_samples(grid[:, None]))
     assert np.trapezoid(density, grid) == pytest.approx(1.0, abs=0.02)
@@ -396,11 +422,15 @@ def test_dataframe_round_trip(Model, continuous, frame):
     assert list(sample.columns) == list(frame.columns)
     assert (sample.dtypes == frame.dtypes).all()
     assert set(sample["species"].dropna()) <= set(frame["species"])
-    assert sample["body_mass_g"].between(frame["body_mass_g"].min(), frame["body_mass_g"].max()).all()
+    assert (
+        sample["body_mass_g"].between(frame["body_mass_g"].min(), frame["body_mass_g"].max()).all()
+    )
     scores = model.score_samples(frame)
     assert scores.shape == (len(frame),) and np.isfinite(scores).all()
     assert model.transform(frame).shape == (len(frame), 2)
-    assert list(model.inverse_transform(model.transform(frame.head(3))).columns) == list(frame.columns)
+    assert list(model.inverse_transform(model.transform(frame.head(3))).columns) == list(
+        frame.columns
+    )
 
 
 def test_vae_reproduces_categories_and_missing_values(frame):
@@ -411,7 +441,9 @@ def test_vae_reproduces_categories_and_missing_values(frame):
     np.testing.assert_allclose(generated, observed, atol=0.08)
     assert 0.01 < sample["flipper_length_mm"].isna().mean() < 0.12
     gentoo = sample["species"] == "Gentoo"
-    assert sample.loc[gentoo, "body_mass_g"].mean() > sample.loc[~gentoo, "body_mass_g"].mean() + 500
+    assert (
+        sample.loc[gentoo, "body_mass_g"].mean() > sample.loc[~gentoo, "body_mass_g"].mean() + 500
+    )
 
 
 # ------------------------------------------------------------------ head
