@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .conditional import ClassConditional, check_X_for_meta
 from .utils import seed_from
-from .utils._parallel import concat_rows, fit_clones, take_rows
+from .utils._parallel import clone_with_default_seed, concat_rows, fit_clones, take_rows
 from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 
 __all__ = ["AugmentedEstimator", "GenerativeResampler"]
@@ -102,7 +102,9 @@ class GenerativeResampler(MetaEstimatorMixin, BaseEstimator):
         a class to its wanted total; a callable takes ``y`` and returns such
         a dict.
     random_state : None, int or RandomState, default=None
-        Seeds the draws from the class generators.
+        Seeds the draws from the class generators, and their fits when the
+        generator's own ``random_state`` is ``None``: an int makes
+        ``fit_resample`` reproducible.
     n_jobs : int, default=None
         Number of joblib workers for the per-class fits.
 
@@ -169,9 +171,14 @@ class GenerativeResampler(MetaEstimatorMixin, BaseEstimator):
             strategy = strategy(y)
         self.sampling_strategy_ = _n_new_per_class(strategy, classes, counts, type_of_target(y))
         targets = [c for c, n in self.sampling_strategy_.items() if n > 0]
-        fitted = fit_clones(self.estimator, [take_rows(X, y == c) for c in targets], self.n_jobs)
+        seed = seed_from(self.random_state)
+        fitted = fit_clones(
+            clone_with_default_seed(self.estimator, seed),
+            [take_rows(X, y == c) for c in targets],
+            self.n_jobs,
+        )
         self.estimators_ = dict(zip(targets, fitted))
-        rng = np.random.default_rng(seed_from(self.random_state))
+        rng = np.random.default_rng(seed)
         X_parts, y_parts = [X], [y]
         for c in targets:
             n_new = self.sampling_strategy_[c]
@@ -217,7 +224,9 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
         (``"prior"``), or split as equally as possible between classes
         (``"balanced"``).
     random_state : None, int or RandomState, default=None
-        Seeds the synthetic draws.
+        Seeds the synthetic draws, and the generator's fits when its own
+        ``random_state`` is ``None``. The final ``estimator``'s own
+        ``random_state`` is left as it is.
     n_jobs : int, default=None
         Number of joblib workers for the per-class generator fits.
 
@@ -307,7 +316,9 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
         """
         X, y = check_X_for_meta(self, X, y=y, reset=True)
         check_classification_targets(y)
-        self.generator_ = ClassConditional(self.generator, n_jobs=self.n_jobs).fit(X, y)
+        seed = seed_from(self.random_state)
+        generator = clone_with_default_seed(self.generator, seed)
+        self.generator_ = ClassConditional(generator, n_jobs=self.n_jobs).fit(X, y)
         self.classes_ = self.generator_.classes_
         if isinstance(self.n_synthetic, Integral):
             n_new = int(self.n_synthetic)
@@ -315,7 +326,7 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
             n_new = int(round(self.n_synthetic * X.shape[0]))
         X_all, y_all = X, y
         if n_new > 0:
-            rng = np.random.default_rng(seed_from(self.random_state))
+            rng = np.random.default_rng(seed)
             X_new, y_new = self.generator_.sample(
                 n_new, y=self._synthetic_labels(n_new, rng), random_state=rng
             )

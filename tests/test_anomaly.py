@@ -156,3 +156,19 @@ def test_trimmed_refit_ignores_contamination_in_training_rows():
     labels = np.r_[np.zeros(900), np.ones(60)]
     assert np.mean(trimmed.predict(X)[labels == 1] == -1) == 1.0
     assert len(trimmed.train_scores_) == len(X)
+
+
+def test_random_state_seeds_an_unseeded_generator():
+    class RandomFitGaussian(DiagonalGaussian):
+        def _fit(self, data, seed):
+            super()._fit(data, seed)
+            self.mean_ = self.mean_ + np.random.default_rng(seed).normal(size=self.mean_.size)
+
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    scores = [
+        GenerativeOutlierDetector(RandomFitGaussian(), random_state=0).fit(X).score_samples(X)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(*scores)
+    kept = GenerativeOutlierDetector(RandomFitGaussian(random_state=7), random_state=0).fit(X)
+    assert kept.estimator_.random_state == 7

@@ -280,3 +280,29 @@ def _augmented_logistic_regression():
 )
 def test_sklearn_classifier_checks_augmented_estimator(estimator, check):
     check(estimator)
+
+
+class _RandomFitGaussian(DiagonalGaussian):
+    """A generator whose fit depends on its random_state (a jittered mean)."""
+
+    def _fit(self, data, seed):
+        super()._fit(data, seed)
+        self.mean_ = self.mean_ + np.random.default_rng(seed).normal(size=self.mean_.size)
+
+
+def test_meta_random_state_makes_fits_with_an_unseeded_generator_reproducible(imbalanced):
+    X, y = imbalanced
+    first = GenerativeResampler(_RandomFitGaussian(), random_state=0).fit_resample(X, y)[0]
+    again = GenerativeResampler(_RandomFitGaussian(), random_state=0).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(first, again)
+    # A seed the user set on the generator is kept, not overwritten.
+    resampler = GenerativeResampler(_RandomFitGaussian(random_state=5), random_state=0)
+    resampler.fit_resample(X, y)
+    assert {g.random_state for g in resampler.estimators_.values()} == {5}
+
+    def fit_augmented():
+        return AugmentedEstimator(
+            LogisticRegression(), _RandomFitGaussian(), n_synthetic=1.0, random_state=0
+        ).fit(X, y)
+
+    np.testing.assert_array_equal(fit_augmented().estimator_.coef_, fit_augmented().estimator_.coef_)
