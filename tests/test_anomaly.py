@@ -172,3 +172,10 @@ def test_random_state_seeds_an_unseeded_generator():
     np.testing.assert_array_equal(*scores)
     kept = GenerativeOutlierDetector(RandomFitGaussian(random_state=7), random_state=0).fit(X)
     assert kept.estimator_.random_state == 7
+
+
+def test_bad_values_are_errors_not_outliers():
+    frame = pd.DataFrame({"x": np.random.default_rng(0).normal(size=100), "c": ["a", "b"] * 50})
+    detector = GenerativeOutlierDetector(DiagonalGaussian(), random_state=0).fit(frame)
+    with pytest.raises(ValueError, match="must be numeric"):
+        detector.predict(pd.DataFrame({"x": ["oops"], "c": ["a"]}))

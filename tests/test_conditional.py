@@ -217,3 +217,13 @@ def test_warns_when_scores_are_not_densities(iris):
     with pytest.warns(UserWarning, match="score_kind='reconstruction'"):
         model = ClassConditional(ReconstructionScorer()).fit(X, y)
     assert model.sample(5, random_state=0)[0].shape == (5, 4)
+
+
+def test_bad_values_are_errors_not_impossible_rows():
+    # Only a category (or missing value) unseen in fit means "zero density";
+    # text in a numeric column is a mistake the user must hear about.
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=60), "c": rng.choice(["a", "b"], 60)})
+    model = ClassConditional(DiagonalGaussian()).fit(frame, np.r_[[0] * 30, [1] * 30])
+    with pytest.raises(ValueError, match="must be numeric"):
+        model.predict_proba(pd.DataFrame({"x": ["oops", "0.1"], "c": ["a", "b"]}))
