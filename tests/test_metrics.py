@@ -301,3 +301,15 @@ def test_generative_scorer_names_and_callables():
         make_generative_scorer("fid")
     with pytest.raises(ValueError, match="lower-is-better"):
         make_generative_scorer("mmd", greater_is_better=True)
+
+
+def test_density_rewards_crowding_so_it_is_not_a_scorer():
+    # Naeem et al.'s density exceeds its faithful value (about 1) for an
+    # under-dispersed generator: it has no "greater is better" direction.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 4))
+    faithful = precision_recall_density_coverage(X, rng.normal(size=(1000, 4)))
+    crowded = precision_recall_density_coverage(X, 0.5 * rng.normal(size=(1000, 4)))
+    assert crowded["density"] > faithful["density"] and crowded["recall"] < faithful["recall"]
+    with pytest.raises(ValueError, match="best near 1"):
+        make_generative_scorer("density")

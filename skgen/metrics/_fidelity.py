@@ -245,8 +245,9 @@ def precision_recall_density_coverage(real, synthetic, *, k=5, max_samples=5000,
       in dense regions;
     - *coverage*: share of real balls holding at least one synthetic row.
 
-    Higher is better for all four; precision, recall and coverage lie in
-    ``[0, 1]``, density in ``[0, n_real / k]``.
+    Higher is better for precision, recall and coverage, which lie in
+    ``[0, 1]``; density lies in ``[0, n_real / k]`` and is best near 1 (a
+    model that crowds its rows into the densest real region scores above 1).
 
     Parameters
     ----------

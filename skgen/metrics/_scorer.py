@@ -40,7 +40,6 @@ GENERATIVE_METRICS = {
     "pair_similarity": (pair_similarity, True),
     "precision": (_prdc_part("precision"), True),
     "recall": (_prdc_part("recall"), True),
-    "density": (_prdc_part("density"), True),
     "coverage": (_prdc_part("coverage"), True),
 }
 
@@ -83,8 +82,11 @@ def make_generative_scorer(
     metric : str or callable
         One of ``"frechet_distance"``, ``"mmd"``, ``"detection"``,
         ``"shape_similarity"``, ``"pair_similarity"``, ``"precision"``,
-        ``"recall"``, ``"density"``, ``"coverage"``, or a callable
-        ``metric(X_real, X_synthetic, **kwargs) -> float``.
+        ``"recall"``, ``"coverage"``, or a callable
+        ``metric(X_real, X_synthetic, **kwargs) -> float``. The *density*
+        of :func:`precision_recall_density_coverage` is not offered: it is
+        best near 1, and a model whose rows crowd the densest real region
+        scores above 1, so maximising it would select that model.
     n_samples : int, default=None
         Rows to draw; ``None`` draws as many as the held-out fold has.
     greater_is_better : bool, default=None
@@ -118,6 +120,13 @@ def make_generative_scorer(
     {'scale': 1.0}
     """
     if isinstance(metric, str):
+        if metric == "density":
+            raise ValueError(
+                "'density' is best near 1, not highest (above 1, synthetic rows crowd the "
+                "densest real region), so it cannot be maximised; pass a callable such as "
+                "lambda real, fake: -abs(precision_recall_density_coverage(real, fake)"
+                "['density'] - 1)."
+            )
         if metric not in GENERATIVE_METRICS:
             raise ValueError(
                 f"Unknown metric {metric!r}; choose one of {sorted(GENERATIVE_METRICS)} or pass a callable."
