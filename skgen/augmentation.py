@@ -68,7 +68,12 @@ def _n_new_per_class(sampling_strategy, classes, counts, y_type):
     if unknown:
         raise ValueError(f"sampling_strategy names classes not present in y: {sorted(unknown)}.")
     new = {}
-    for c, n_total in sampling_strategy.items():
+    # In class order, as imbalanced-learn does: the draws then do not depend
+    # on the order of the user's dict.
+    for c in count_of:
+        if c not in sampling_strategy:
+            continue
+        n_total = sampling_strategy[c]
         if n_total < count_of[c]:
             raise ValueError(
                 f"sampling_strategy asks for {n_total} rows of class {c!r}, which has "

@@ -306,3 +306,15 @@ def test_meta_random_state_makes_fits_with_an_unseeded_generator_reproducible(im
         ).fit(X, y)
 
     np.testing.assert_array_equal(fit_augmented().estimator_.coef_, fit_augmented().estimator_.coef_)
+
+
+def test_dict_order_does_not_change_the_rows(imbalanced):
+    X, y = imbalanced
+    forward = GenerativeResampler(
+        DiagonalGaussian(), sampling_strategy={1: 50, 2: 60}, random_state=0
+    ).fit_resample(X, y)
+    backward = GenerativeResampler(
+        DiagonalGaussian(), sampling_strategy={2: 60, 1: 50}, random_state=0
+    ).fit_resample(X, y)
+    np.testing.assert_array_equal(forward[0], backward[0])
+    np.testing.assert_array_equal(forward[1], backward[1])
