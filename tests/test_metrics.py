@@ -313,3 +313,14 @@ def test_density_rewards_crowding_so_it_is_not_a_scorer():
     assert crowded["density"] > faithful["density"] and crowded["recall"] < faithful["recall"]
     with pytest.raises(ValueError, match="best near 1"):
         make_generative_scorer("density")
+
+
+@pytest.mark.parametrize("name", ["mmd", "precision", "recall", "coverage", "shape_similarity"])
+def test_generative_scorers_pickle(name):
+    # A fitted GridSearchCV keeps its scorer; it must pickle with it.
+    import pickle
+
+    X = _three_clusters(150)
+    model = GaussianMixture(n_components=3, random_state=0).fit(X)
+    scorer = make_generative_scorer(name)
+    assert pickle.loads(pickle.dumps(scorer))(model, X) == scorer(model, X)

@@ -23,12 +23,16 @@ def pair_similarity(real, synthetic):
     return float(column_pair_similarity(real, synthetic)["score"].mean())
 
 
-def _prdc_part(part):
-    def metric(real, synthetic, **kwargs):
-        return precision_recall_density_coverage(real, synthetic, **kwargs)[part]
+class _PRDCPart:
+    """One value of :func:`precision_recall_density_coverage` (a class, not a
+    closure, so that scorers pickle with the search that holds them)."""
 
-    metric.__name__ = part
-    return metric
+    def __init__(self, part):
+        self.part = part
+        self.__name__ = part
+
+    def __call__(self, real, synthetic, **kwargs):
+        return precision_recall_density_coverage(real, synthetic, **kwargs)[self.part]
 
 
 # name -> (metric(real, synthetic, **kwargs) -> float, greater_is_better)
@@ -38,9 +42,9 @@ GENERATIVE_METRICS = {
     "detection": (detection_score, True),
     "shape_similarity": (shape_similarity, True),
     "pair_similarity": (pair_similarity, True),
-    "precision": (_prdc_part("precision"), True),
-    "recall": (_prdc_part("recall"), True),
-    "coverage": (_prdc_part("coverage"), True),
+    "precision": (_PRDCPart("precision"), True),
+    "recall": (_PRDCPart("recall"), True),
+    "coverage": (_PRDCPart("coverage"), True),
 }
 
 
