@@ -318,3 +318,56 @@ def test_dict_order_does_not_change_the_rows(imbalanced):
     ).fit_resample(X, y)
     np.testing.assert_array_equal(forward[0], backward[0])
     np.testing.assert_array_equal(forward[1], backward[1])
+
+
+class _RecordingGaussian(DiagonalGaussian):
+    """Remembers the rows it was fit on."""
+
+    def _fit(self, data, seed):
+        super()._fit(data, seed)
+        self.fit_rows_ = np.array(data, copy=True)
+
+
+def test_synthetic_rows_come_from_the_training_fold_only(imbalanced):
+    from sklearn.model_selection import cross_validate
+
+    X, y = imbalanced
+    cv = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    for wrapper in (
+        AugmentedEstimator(LogisticRegression(), _RecordingGaussian(), random_state=0),
+        make_pipeline(
+            StandardScaler(),
+            AugmentedEstimator(LogisticRegression(), _RecordingGaussian(), random_state=0),
+        ),
+    ):
+        fitted = cross_validate(wrapper, X, y, cv=cv, return_estimator=True)["estimator"]
+        for estimator, (train, test) in zip(fitted, cv):
+            augmented = estimator[-1] if hasattr(estimator, "steps") else estimator
+            seen = np.vstack([g.fit_rows_ for g in augmented.generator_.estimators_])
+            assert len(seen) == len(train)
+            # Undo the pipeline's scaling to compare with the raw rows.
+            if hasattr(estimator, "steps"):
+                seen = estimator[0].inverse_transform(seen)
+            distance_to_test = np.abs(seen[:, None, :] - X[test][None]).sum(axis=2).min(axis=1)
+            assert distance_to_test.min() > 1e-9
+
+
+def test_resampler_in_cross_validation_fits_on_the_training_fold_only(imbalanced):
+    imblearn_pipeline = pytest.importorskip("imblearn.pipeline")
+    from sklearn.model_selection import cross_validate
+
+    X, y = imbalanced
+    cv = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    pipe = imblearn_pipeline.Pipeline(
+        [
+            ("resampler", GenerativeResampler(_RecordingGaussian(), random_state=0)),
+            ("clf", LogisticRegression(max_iter=500)),
+        ]
+    )
+    fitted = cross_validate(pipe, X, y, cv=cv, return_estimator=True)["estimator"]
+    for estimator, (train, test) in zip(fitted, cv):
+        generators = estimator.named_steps["resampler"].estimators_
+        for label, generator in generators.items():
+            assert len(generator.fit_rows_) == np.sum(y[train] == label)
+            train_rows = {tuple(row) for row in X[train][y[train] == label]}
+            assert {tuple(row) for row in generator.fit_rows_} == train_rows
