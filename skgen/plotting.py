@@ -213,14 +213,10 @@ def plot_projection(real, synthetic, *, max_points=2000, random_state=0, figure=
     1
     """
     from sklearn.decomposition import PCA
-    from sklearn.utils import check_random_state
 
-    from .metrics._tables import FeatureSpace, frames, subsample
+    from .metrics._tables import paired_features
 
-    real, fake = frames(real, synthetic, names=["real", "synthetic"])
-    real_f, fake_f = FeatureSpace().fit_transform(real, fake)
-    rng = check_random_state(random_state)
-    real_f, fake_f = subsample(real_f, max_points, rng), subsample(fake_f, max_points, rng)
+    real_f, fake_f = paired_features(real, synthetic, max_points, random_state)
     n_components = min(2, real_f.shape[1])
     pca = PCA(n_components=n_components, random_state=random_state).fit(real_f)
     real_p, fake_p = pca.transform(real_f), pca.transform(fake_f)

@@ -365,7 +365,7 @@ def test_resampler_in_cross_validation_fits_on_the_training_fold_only(imbalanced
         ]
     )
     fitted = cross_validate(pipe, X, y, cv=cv, return_estimator=True)["estimator"]
-    for estimator, (train, test) in zip(fitted, cv):
+    for estimator, (train, _) in zip(fitted, cv):
         generators = estimator.named_steps["resampler"].estimators_
         for label, generator in generators.items():
             assert len(generator.fit_rows_) == np.sum(y[train] == label)

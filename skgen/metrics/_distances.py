@@ -9,7 +9,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._tables import FeatureSpace, frames, subsample
+from ._tables import FeatureSpace, frames, paired_features
 
 __all__ = ["frechet_distance", "PenultimateFeatures", "inception_score", "mmd"]
 
@@ -228,10 +228,9 @@ def mmd(X_real, X_fake, *, gamma=None, max_samples=2000, random_state=0):
     >>> mmd(X, X)
     0.0
     """
-    real, fake = frames(X_real, X_fake, names=["X_real", "X_fake"])
-    real_f, fake_f = FeatureSpace().fit_transform(real, fake)
-    rng = check_random_state(random_state)
-    real_f, fake_f = subsample(real_f, max_samples, rng), subsample(fake_f, max_samples, rng)
+    real_f, fake_f = paired_features(
+        X_real, X_fake, max_samples, random_state, names=("X_real", "X_fake")
+    )
     d_rr = pairwise_distances(real_f) ** 2
     d_ff = pairwise_distances(fake_f) ** 2
     d_rf = pairwise_distances(real_f, fake_f) ** 2
