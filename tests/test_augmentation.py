@@ -19,8 +19,14 @@ from skgen.augmentation import AugmentedEstimator, GenerativeResampler
 @pytest.fixture(scope="module")
 def imbalanced():
     return make_classification(
-        n_samples=400, n_features=4, n_informative=3, n_redundant=0,
-        weights=[0.85, 0.1, 0.05], n_classes=3, n_clusters_per_class=1, random_state=0,
+        n_samples=400,
+        n_features=4,
+        n_informative=3,
+        n_redundant=0,
+        weights=[0.85, 0.1, 0.05],
+        n_classes=3,
+        n_clusters_per_class=1,
+        random_state=0,
     )
 
 
@@ -56,7 +62,7 @@ def test_exact_counts_for_each_strategy(imbalanced, strategy, expected):
 def test_synthetic_rows_follow_their_class(imbalanced):
     X, y = imbalanced
     X_res, y_res = GenerativeResampler(DiagonalGaussian(), random_state=0).fit_resample(X, y)
-    synthetic_X, synthetic_y = X_res[len(X):], y_res[len(y):]
+    synthetic_X, synthetic_y = X_res[len(X) :], y_res[len(y) :]
     for label in (1, 2):
         real_mean = X[y == label].mean(0)
         np.testing.assert_allclose(synthetic_X[synthetic_y == label].mean(0), real_mean, atol=0.3)
@@ -154,15 +160,21 @@ def test_imblearn_pipeline_and_grid_over_generator_params(imbalanced):
 
 def test_resampling_helps_a_minority_class():
     X, y = make_classification(
-        n_samples=600, n_features=5, n_informative=3, weights=[0.95], flip_y=0,
-        class_sep=0.8, random_state=1,
+        n_samples=600,
+        n_features=5,
+        n_informative=3,
+        weights=[0.95],
+        flip_y=0,
+        class_sep=0.8,
+        random_state=1,
     )
     imblearn_pipeline = pytest.importorskip("imblearn.pipeline")
     from sklearn.model_selection import cross_val_score
 
     plain = make_pipeline(StandardScaler(), LogisticRegression())
     resampled = imblearn_pipeline.make_pipeline(
-        StandardScaler(), GenerativeResampler(DiagonalGaussian(), random_state=0),
+        StandardScaler(),
+        GenerativeResampler(DiagonalGaussian(), random_state=0),
         LogisticRegression(),
     )
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
@@ -174,8 +186,11 @@ def test_resampling_helps_a_minority_class():
 def test_augmented_estimator_counts_and_delegation(imbalanced):
     X, y = imbalanced
     model = AugmentedEstimator(
-        DecisionTreeClassifier(random_state=0), DiagonalGaussian(), n_synthetic=200,
-        label_distribution="balanced", random_state=0,
+        DecisionTreeClassifier(random_state=0),
+        DiagonalGaussian(),
+        n_synthetic=200,
+        label_distribution="balanced",
+        random_state=0,
     ).fit(X, y)
     assert model.estimator_.tree_.n_node_samples[0] == len(X) + 200
     assert model.generator_.classes_.tolist() == [0, 1, 2]
@@ -238,7 +253,9 @@ def test_applications_import_no_optional_package():
         "import sys, skgen.augmentation, skgen.anomaly, skgen.conditional; "
         "print(sorted(m for m in ('torch', 'matplotlib', 'imblearn', 'dask') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 
@@ -305,7 +322,9 @@ def test_meta_random_state_makes_fits_with_an_unseeded_generator_reproducible(im
             LogisticRegression(), _RandomFitGaussian(), n_synthetic=1.0, random_state=0
         ).fit(X, y)
 
-    np.testing.assert_array_equal(fit_augmented().estimator_.coef_, fit_augmented().estimator_.coef_)
+    np.testing.assert_array_equal(
+        fit_augmented().estimator_.coef_, fit_augmented().estimator_.coef_
+    )
 
 
 def test_dict_order_does_not_change_the_rows(imbalanced):

@@ -219,8 +219,17 @@ def test_a_failing_fit_is_one_line_and_status_1(tmp_path, monkeypatch, capsys, e
 
     monkeypatch.setattr(skgen.cli, "model_registry", lambda: {"failing": Failing})
     pd.DataFrame({"x": [1.0, 2.0, 3.0]}).to_csv(tmp_path / "d.csv", index=False)
-    status = main(["synthesize", str(tmp_path / "d.csv"), "-m", "failing", "-q",
-                   "-o", str(tmp_path / "o.csv")])
+    status = main(
+        [
+            "synthesize",
+            str(tmp_path / "d.csv"),
+            "-m",
+            "failing",
+            "-q",
+            "-o",
+            str(tmp_path / "o.csv"),
+        ]
+    )
     assert status == 1
     err = capsys.readouterr().err
     assert "skgen synthesize: error: fitting Failing failed: Training diverged" in err

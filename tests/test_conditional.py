@@ -133,9 +133,7 @@ def test_natively_conditional_estimator_is_fit_once(iris):
     model = ClassConditional(ConditionalDiagonalGaussian(random_state=0)).fit(X, y)
     assert len(model.estimators_) == 1
     shared = model.estimators_[0]
-    expected = np.column_stack(
-        [shared.score_samples(X, y=np.full(y.size, k)) for k in range(3)]
-    )
+    expected = np.column_stack([shared.score_samples(X, y=np.full(y.size, k)) for k in range(3)])
     np.testing.assert_allclose(model.score_samples(X, y), expected[np.arange(y.size), y])
     assert model.score(X, y) > 0.7
     X_new, y_new = model.sample(300, random_state=0)
@@ -193,7 +191,9 @@ def test_category_seen_in_one_class_only():
     frame = pd.DataFrame(
         {
             "x": rng.normal(size=80),
-            "island": pd.Series(["north"] * 40 + list(rng.choice(["north", "south"], 40)), dtype="str"),
+            "island": pd.Series(
+                ["north"] * 40 + list(rng.choice(["north", "south"], 40)), dtype="str"
+            ),
         }
     )
     labels = np.array(["a"] * 40 + ["b"] * 40)
