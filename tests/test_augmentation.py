@@ -390,3 +390,18 @@ def test_resampler_in_cross_validation_fits_on_the_training_fold_only(imbalanced
             assert len(generator.fit_rows_) == np.sum(y[train] == label)
             train_rows = {tuple(row) for row in X[train][y[train] == label]}
             assert {tuple(row) for row in generator.fit_rows_} == train_rows
+
+
+@pytest.mark.parametrize("strategy", ["auto", "minority", "not minority", "all"])
+def test_tied_minority_and_majority_counts_match_imbalanced_learn(strategy):
+    validation = pytest.importorskip("imblearn.utils", reason="imbalanced-learn not installed")
+    # Two minority classes and two majority classes, not in label order.
+    y = np.array([2] * 5 + [0] * 5 + [1] * 20 + [3] * 20)
+    X = np.random.default_rng(0).normal(size=(y.size, 2))
+    resampler = GenerativeResampler(DiagonalGaussian(), sampling_strategy=strategy)
+    _, y_res = resampler.fit_resample(X, y)
+    expected = validation.check_sampling_strategy(strategy, y, "over-sampling")
+    assert resampler.sampling_strategy_ == dict(expected)
+    assert np.bincount(y_res).tolist() == [
+        n + expected.get(c, 0) for c, n in enumerate(np.bincount(y))
+    ]
