@@ -103,9 +103,10 @@ class GenerativeResampler(MetaEstimatorMixin, BaseEstimator):
 "all"}, float, dict or callable, default="auto"
         As in imbalanced-learn's over-samplers: ``"auto"`` brings every class
         but the majority to the majority's count; a float (binary targets) is
-        the wanted ratio n_minority / n_majority after resampling; a dict maps
-        a class to its wanted total; a callable takes ``y`` and returns such
-        a dict.
+        the wanted ratio n_minority / n_majority after resampling (a ratio
+        the data already meet adds no rows, where imbalanced-learn raises);
+        a dict maps a class to its wanted total; a callable takes ``y`` and
+        returns such a dict.
     random_state : None, int or RandomState, default=None
         Seeds the draws from the class generators, and their fits when the
         generator's own ``random_state`` is ``None``: an int makes

@@ -405,3 +405,12 @@ def test_tied_minority_and_majority_counts_match_imbalanced_learn(strategy):
     assert np.bincount(y_res).tolist() == [
         n + expected.get(c, 0) for c, n in enumerate(np.bincount(y))
     ]
+
+
+def test_float_ratio_already_met_adds_no_rows():
+    X = np.random.default_rng(0).normal(size=(150, 2))
+    y = np.r_[np.zeros(100, int), np.ones(50, int)]
+    resampler = GenerativeResampler(DiagonalGaussian(), sampling_strategy=0.5)
+    X_res, y_res = resampler.fit_resample(X, y)
+    assert resampler.sampling_strategy_ == {1: 0} and resampler.estimators_ == {}
+    np.testing.assert_array_equal(X_res, X)
