@@ -211,8 +211,8 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
     In ``fit``, ``ClassConditional(generator)`` is fit on ``(X, y)`` and asked
     for ``n_synthetic`` labelled rows; a clone of ``estimator`` is then fit on
     the real and synthetic rows together. ``predict``, ``predict_proba``,
-    ``decision_function`` and ``score`` are the fitted estimator's, on real
-    rows only. As the last step of a plain ``sklearn.pipeline.Pipeline`` this
+    ``predict_log_proba``, ``decision_function`` and ``score`` are the fitted
+    estimator's, on real rows only. As the last step of a plain ``sklearn.pipeline.Pipeline`` this
     is augmentation with no imbalanced-learn; ``GridSearchCV`` tunes both the
     amount of synthetic data and the generator (``generator__n_components``).
 
@@ -369,6 +369,21 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return self.estimator_.predict_proba(X)
+
+    @available_if(_final_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log of the class probabilities from the estimator fitted on augmented data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or DataFrame
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_log_proba(X)
 
     @available_if(_final_estimator_has("decision_function"))
     def decision_function(self, X):

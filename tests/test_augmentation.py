@@ -414,3 +414,13 @@ def test_float_ratio_already_met_adds_no_rows():
     X_res, y_res = resampler.fit_resample(X, y)
     assert resampler.sampling_strategy_ == {1: 0} and resampler.estimators_ == {}
     np.testing.assert_array_equal(X_res, X)
+
+
+def test_augmented_estimator_delegates_predict_log_proba(imbalanced):
+    X, y = imbalanced
+    model = AugmentedEstimator(LogisticRegression(), DiagonalGaussian(), random_state=0)
+    model.fit(X, y)
+    np.testing.assert_allclose(model.predict_log_proba(X), np.log(model.predict_proba(X)))
+    from sklearn.svm import LinearSVC
+
+    assert not hasattr(AugmentedEstimator(LinearSVC(), DiagonalGaussian()), "predict_log_proba")
