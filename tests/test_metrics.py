@@ -324,3 +324,13 @@ def test_generative_scorers_pickle(name):
     model = GaussianMixture(n_components=3, random_state=0).fit(X)
     scorer = make_generative_scorer(name)
     assert pickle.loads(pickle.dumps(scorer))(model, X) == scorer(model, X)
+
+
+def test_penultimate_features_validates_like_a_transformer():
+    X = _normal(120, 3)
+    features = PenultimateFeatures(hidden_layer_sizes=(4,), max_iter=20).fit(X)
+    assert features.n_features_in_ == 3
+    with pytest.raises(ValueError, match="3 features"):
+        features.transform(X[:, :2])
+    with pytest.raises(ValueError, match="n_clusters"):
+        PenultimateFeatures(n_clusters=1).fit(X)
