@@ -164,14 +164,21 @@ class GenerativeResampler(MetaEstimatorMixin, BaseEstimator):
 
         Returns
         -------
-        X_resampled : ndarray or DataFrame of shape (n_samples_new, n_features)
-            The rows of ``X`` followed by the synthetic rows.
-        y_resampled : ndarray or Series of shape (n_samples_new,)
+        X_resampled : ndarray, DataFrame or list of shape (n_samples_new, n_features)
+            The rows of ``X`` followed by the synthetic rows, in the container
+            (and, for an array, the dtype) of ``X``.
+        y_resampled : ndarray, Series, DataFrame or list of shape (n_samples_new,)
+            In the container of ``y``.
         """
-        y_in = y
+        X_in, y_in = X, y
         X, y = check_X_for_meta(self, X, y=y, reset=True)
         check_classification_targets(y)
         classes, counts = np.unique(y, return_counts=True)
+        if classes.size < 2:
+            raise ValueError(
+                f"GenerativeResampler needs at least 2 classes in y to balance, got "
+                f"{classes.size} class."
+            )
         strategy = self.sampling_strategy
         if callable(strategy):
             strategy = strategy(y)
@@ -189,12 +196,24 @@ class GenerativeResampler(MetaEstimatorMixin, BaseEstimator):
         for c in targets:
             n_new = self.sampling_strategy_[c]
             X_new = self.estimators_[c].sample(n_new, random_state=int(rng.integers(_INT32_MAX)))
+            if isinstance(X, np.ndarray):  # float32 in, float32 out
+                X_new = np.asarray(X_new, dtype=X.dtype)
             X_parts.append(X_new)
             y_parts.append(np.full(n_new, c, dtype=y.dtype))
         X_res, y_res = concat_rows(X_parts), np.concatenate(y_parts)
-        if isinstance(y_in, pd.Series):
-            y_res = pd.Series(y_res, name=y_in.name)
-        return X_res, y_res
+        return _like(X_in, X_res), _like(y_in, y_res)
+
+
+def _like(original, resampled):
+    """``resampled`` in the container of ``original``, as imbalanced-learn's samplers return."""
+    if isinstance(original, pd.Series):
+        return pd.Series(resampled, name=original.name)
+    if isinstance(original, pd.DataFrame) and not isinstance(resampled, pd.DataFrame):
+        # A one-column DataFrame y.
+        return pd.DataFrame(resampled.reshape(len(resampled), -1), columns=original.columns)
+    if isinstance(original, list):
+        return np.asarray(resampled).tolist()
+    return resampled
 
 
 def _final_estimator_has(method):

@@ -424,3 +424,25 @@ def test_augmented_estimator_delegates_predict_log_proba(imbalanced):
     from sklearn.svm import LinearSVC
 
     assert not hasattr(AugmentedEstimator(LinearSVC(), DiagonalGaussian()), "predict_log_proba")
+
+
+def test_resampler_returns_the_containers_and_dtype_it_was_given():
+    # What imbalanced-learn's samplers do (its check_samplers_* checks).
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2)).astype(np.float32)
+    y = np.r_[np.zeros(50, np.int32), np.ones(10, np.int32)]
+    resampler = GenerativeResampler(DiagonalGaussian(), random_state=0)
+    X_res, y_res = resampler.fit_resample(X, y)
+    assert X_res.dtype == np.float32 and y_res.dtype == np.int32
+    X_list, y_list = resampler.fit_resample(X.tolist(), y.tolist())
+    assert isinstance(X_list, list) and isinstance(y_list, list) and len(y_list) == 100
+    frame_y = pd.DataFrame({"target": y})
+    _, y_frame = resampler.fit_resample(X, frame_y)
+    assert isinstance(y_frame, pd.DataFrame) and list(y_frame.columns) == ["target"]
+    assert y_frame["target"].value_counts().to_dict() == {0: 50, 1: 50}
+
+
+def test_resampler_needs_two_classes():
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        GenerativeResampler(DiagonalGaussian()).fit_resample(X, np.zeros(20))
