@@ -437,7 +437,10 @@ def test_resampler_returns_the_containers_and_dtype_it_was_given():
     X_list, y_list = resampler.fit_resample(X.tolist(), y.tolist())
     assert isinstance(X_list, list) and isinstance(y_list, list) and len(y_list) == 100
     frame_y = pd.DataFrame({"target": y})
-    _, y_frame = resampler.fit_resample(X, frame_y)
+    from sklearn.exceptions import DataConversionWarning
+
+    with pytest.warns(DataConversionWarning):  # scikit-learn's column-vector y warning
+        _, y_frame = resampler.fit_resample(X, frame_y)
     assert isinstance(y_frame, pd.DataFrame) and list(y_frame.columns) == ["target"]
     assert y_frame["target"].value_counts().to_dict() == {0: 50, 1: 50}
 
