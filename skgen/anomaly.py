@@ -15,7 +15,10 @@ from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 __all__ = ["GenerativeOutlierDetector"]
 
 
-def _check_contamination(contamination):
+def _check_threshold_params(contamination, auto_quantile):
+    """Validate the two parameters ``offset_`` reads (they may change after ``fit``)."""
+    if not (isinstance(auto_quantile, Real) and 0 < auto_quantile <= 0.5):
+        raise ValueError(f"auto_quantile must be a float in (0, 0.5], got {auto_quantile!r}.")
     if isinstance(contamination, str) and contamination == "auto":
         return contamination
     if isinstance(contamination, Real) and 0 < contamination <= 0.5:
@@ -184,7 +187,7 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
     def offset_(self):
         """Threshold on ``score_samples`` for the current ``contamination``."""
         check_is_fitted(self)
-        contamination = _check_contamination(self.contamination)
+        contamination = _check_threshold_params(self.contamination, self.auto_quantile)
         if contamination == "auto":
             if self.heldout_scores_ is None:
                 raise ValueError(

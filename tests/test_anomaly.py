@@ -84,6 +84,9 @@ def test_changing_contamination_rethresholds_without_refit(shifted_outliers):
     fitted_with_float.set_params(contamination=0.9)
     with pytest.raises(ValueError, match=r"\(0, 0.5\]"):
         fitted_with_float.predict(X_train)
+    fitted_with_float.set_params(contamination=0.1, auto_quantile=0.9)
+    with pytest.raises(ValueError, match="auto_quantile"):
+        fitted_with_float.predict(X_train)
 
 
 def test_reconstruction_scores_work_the_same(shifted_outliers):
