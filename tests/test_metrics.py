@@ -247,14 +247,14 @@ def test_privacy_metrics_on_copies_of_the_training_set():
     assert distance_to_closest_record(train, train).max() == 0.0
     assert dcr_ratio(train, train, holdout) == 0.0
     assert exact_copy_rate(train, train) == 1.0
-    assert membership_inference_advantage(train, holdout, train) == pytest.approx(1.0)
+    assert membership_inference_advantage(train, train, holdout) == pytest.approx(1.0)
 
 
 def test_privacy_metrics_on_fresh_draws():
     train, holdout, fake = _normal(500, 3, 0), _normal(500, 3, 1), _normal(500, 3, 2)
     assert dcr_ratio(train, fake, holdout) == pytest.approx(1.0, abs=0.15)
     assert exact_copy_rate(train, fake) == 0.0
-    assert abs(membership_inference_advantage(train, holdout, fake)) < 0.15
+    assert abs(membership_inference_advantage(train, fake, holdout)) < 0.15
 
 
 def test_exact_copy_rate_ignores_dtype_differences_of_a_csv_round_trip():
@@ -334,3 +334,14 @@ def test_penultimate_features_validates_like_a_transformer():
         features.transform(X[:, :2])
     with pytest.raises(ValueError, match="n_clusters"):
         PenultimateFeatures(n_clusters=1).fit(X)
+
+
+def test_privacy_metrics_take_train_synthetic_holdout_in_that_order():
+    # The same order for every three-table metric, so a call cannot swap
+    # the synthetic and the holdout rows by mistake.
+    import inspect
+
+    for metric in (dcr_ratio, membership_inference_advantage):
+        assert list(inspect.signature(metric).parameters)[:3] == ["train", "synthetic", "holdout"]
+    train, holdout = _normal(200, 2, 0), _normal(200, 2, 1)
+    assert membership_inference_advantage(train, train, holdout) == pytest.approx(1.0)

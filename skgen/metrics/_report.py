@@ -330,7 +330,7 @@ def evaluate(real, synthetic, *, train=None, target=None, random_state=0):
         values["exact_copy_rate"] = exact_copy_rate(train, fake)
         values["exact_copy_rate_holdout"] = exact_copy_rate(train, real)
         values["membership_inference_advantage"] = membership_inference_advantage(
-            train, real, fake, random_state=random_state
+            train, fake, real, random_state=random_state
         )
     rows = [
         (*_DESCRIPTIONS[name][:1], name, float(value), *_DESCRIPTIONS[name][1:])
