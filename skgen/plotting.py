@@ -84,7 +84,7 @@ def plot_column_distributions(real, synthetic, *, max_columns=24, max_categories
             f = fake[column].astype(object).fillna("<missing>").astype(str)
             top = r.value_counts().index[:max_categories]
             if few_values:
-                top = sorted(top, key=float)
+                top = sorted(top, key=_numeric_order)
             r_freq = r.where(r.isin(top), "other").value_counts(normalize=True)
             f_freq = f.where(f.isin(top), "other").value_counts(normalize=True)
             labels = list(top) + (["other"] if "other" in r_freq.index.union(f_freq.index) else [])
@@ -109,6 +109,14 @@ def plot_column_distributions(real, synthetic, *, max_columns=24, max_categories
     axes[0].legend(fontsize=7)
     figure.tight_layout()
     return figure
+
+
+def _numeric_order(label):
+    """Sort key of an integer column's bar labels: by value, "<missing>" last."""
+    try:
+        return (0, float(label))
+    except ValueError:
+        return (1, 0.0)
 
 
 def _association_matrix(pairs, columns, which):
