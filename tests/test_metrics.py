@@ -345,3 +345,11 @@ def test_privacy_metrics_take_train_synthetic_holdout_in_that_order():
         assert list(inspect.signature(metric).parameters)[:3] == ["train", "synthetic", "holdout"]
     train, holdout = _normal(200, 2, 0), _normal(200, 2, 1)
     assert membership_inference_advantage(train, train, holdout) == pytest.approx(1.0)
+
+
+def test_precision_recall_density_coverage_closed_balls_keep_duplicated_rows():
+    # Discrete data: more than k identical rows give balls of radius 0, which
+    # must still hold an exact copy.
+    real = pd.DataFrame({"c": ["a"] * 20 + ["b"] * 20})
+    scores = precision_recall_density_coverage(real, real.copy())
+    assert scores == {"precision": 1.0, "recall": 1.0, "density": 4.0, "coverage": 1.0}

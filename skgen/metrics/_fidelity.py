@@ -232,7 +232,10 @@ def precision_recall_density_coverage(real, synthetic, *, k=5, max_samples=5000,
     """Precision, recall, density and coverage of synthetic rows in feature space.
 
     Following Naeem et al. (2020), each real row gets a ball reaching its
-    k-th nearest real neighbour (standardised, one-hot features).
+    k-th nearest real neighbour (standardised, one-hot features). Balls are
+    closed: a row at exactly that distance is inside. (The authors' code
+    uses open balls, under which a ball of radius 0, common with discrete
+    columns and duplicated rows, holds nothing, not even an exact copy.)
 
     - *precision*: share of synthetic rows inside some real ball (fidelity);
     - *recall*: share of real rows inside some synthetic ball (diversity);
