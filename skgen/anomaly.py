@@ -9,13 +9,16 @@ from sklearn.utils.validation import check_is_fitted
 
 from .conditional import check_X_for_meta, score_rows
 from .utils import seed_from
-from .utils._parallel import take_rows
+from .utils._parallel import clone_with_default_seed, take_rows
 from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 
 __all__ = ["GenerativeOutlierDetector"]
 
 
-def _check_contamination(contamination):
+def _check_threshold_params(contamination, auto_quantile):
+    """Validate the two parameters ``offset_`` reads (they may change after ``fit``)."""
+    if not (isinstance(auto_quantile, Real) and 0 < auto_quantile <= 0.5):
+        raise ValueError(f"auto_quantile must be a float in (0, 0.5], got {auto_quantile!r}.")
     if isinstance(contamination, str) and contamination == "auto":
         return contamination
     if isinstance(contamination, Real) and 0 < contamination <= 0.5:
@@ -81,7 +84,8 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
     trim_rounds : int, default=1
         Number of trimmed refits (when ``trim_fraction > 0``).
     random_state : None, int or RandomState, default=None
-        Seeds the held-out split.
+        Seeds the held-out split, and the generator's fits when its own
+        ``random_state`` is ``None``.
 
     Attributes
     ----------
@@ -152,6 +156,8 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
         self : object
         """
         X = check_X_for_meta(self, X, reset=True)
+        seed = seed_from(self.random_state)
+        template = clone_with_default_seed(self.estimator, seed)
         self.heldout_scores_ = None
         if self.contamination == "auto":
             if X.shape[0] < 2:
@@ -160,28 +166,28 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
                     f"least 2 rows, got n_samples={X.shape[0]}; pass a float contamination instead."
                 )
             X_fit, X_held = train_test_split(
-                X, test_size=self.validation_fraction, random_state=seed_from(self.random_state)
+                X, test_size=self.validation_fraction, random_state=seed
             )
-            self.estimator_ = self._fit_trimmed(X_fit)
+            self.estimator_ = self._fit_trimmed(template, X_fit)
             self.heldout_scores_ = score_rows(self.estimator_, X_held)
         else:
-            self.estimator_ = self._fit_trimmed(X)
+            self.estimator_ = self._fit_trimmed(template, X)
         self.train_scores_ = score_rows(self.estimator_, X)
         return self
 
-    def _fit_trimmed(self, X):
-        model = clone(self.estimator).fit(X)
+    def _fit_trimmed(self, template, X):
+        model = clone(template).fit(X)
         for _ in range(self.trim_rounds if self.trim_fraction > 0 else 0):
             scores = score_rows(model, X)
             kept = scores >= _low_quantile(scores, self.trim_fraction)
-            model = clone(self.estimator).fit(take_rows(X, kept))
+            model = clone(template).fit(take_rows(X, kept))
         return model
 
     @property
     def offset_(self):
         """Threshold on ``score_samples`` for the current ``contamination``."""
         check_is_fitted(self)
-        contamination = _check_contamination(self.contamination)
+        contamination = _check_threshold_params(self.contamination, self.auto_quantile)
         if contamination == "auto":
             if self.heldout_scores_ is None:
                 raise ValueError(

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .conditional import ClassConditional, check_X_for_meta
 from .utils import seed_from
-from .utils._parallel import concat_rows, fit_clones, take_rows
+from .utils._parallel import clone_with_default_seed, concat_rows, fit_clones, take_rows
 from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 
 __all__ = ["AugmentedEstimator", "GenerativeResampler"]
@@ -68,7 +68,12 @@ def _n_new_per_class(sampling_strategy, classes, counts, y_type):
     if unknown:
         raise ValueError(f"sampling_strategy names classes not present in y: {sorted(unknown)}.")
     new = {}
-    for c, n_total in sampling_strategy.items():
+    # In class order, as imbalanced-learn does: the draws then do not depend
+    # on the order of the user's dict.
+    for c in count_of:
+        if c not in sampling_strategy:
+            continue
+        n_total = sampling_strategy[c]
         if n_total < count_of[c]:
             raise ValueError(
                 f"sampling_strategy asks for {n_total} rows of class {c!r}, which has "
@@ -98,11 +103,14 @@ class GenerativeResampler(MetaEstimatorMixin, BaseEstimator):
 "all"}, float, dict or callable, default="auto"
         As in imbalanced-learn's over-samplers: ``"auto"`` brings every class
         but the majority to the majority's count; a float (binary targets) is
-        the wanted ratio n_minority / n_majority after resampling; a dict maps
-        a class to its wanted total; a callable takes ``y`` and returns such
-        a dict.
+        the wanted ratio n_minority / n_majority after resampling (a ratio
+        the data already meet adds no rows, where imbalanced-learn raises);
+        a dict maps a class to its wanted total; a callable takes ``y`` and
+        returns such a dict.
     random_state : None, int or RandomState, default=None
-        Seeds the draws from the class generators.
+        Seeds the draws from the class generators, and their fits when the
+        generator's own ``random_state`` is ``None``: an int makes
+        ``fit_resample`` reproducible.
     n_jobs : int, default=None
         Number of joblib workers for the per-class fits.
 
@@ -156,32 +164,56 @@ class GenerativeResampler(MetaEstimatorMixin, BaseEstimator):
 
         Returns
         -------
-        X_resampled : ndarray or DataFrame of shape (n_samples_new, n_features)
-            The rows of ``X`` followed by the synthetic rows.
-        y_resampled : ndarray or Series of shape (n_samples_new,)
+        X_resampled : ndarray, DataFrame or list of shape (n_samples_new, n_features)
+            The rows of ``X`` followed by the synthetic rows, in the container
+            (and, for an array, the dtype) of ``X``.
+        y_resampled : ndarray, Series, DataFrame or list of shape (n_samples_new,)
+            In the container of ``y``.
         """
-        y_in = y
+        X_in, y_in = X, y
         X, y = check_X_for_meta(self, X, y=y, reset=True)
         check_classification_targets(y)
         classes, counts = np.unique(y, return_counts=True)
+        if classes.size < 2:
+            raise ValueError(
+                f"GenerativeResampler needs at least 2 classes in y to balance, got "
+                f"{classes.size} class."
+            )
         strategy = self.sampling_strategy
         if callable(strategy):
             strategy = strategy(y)
         self.sampling_strategy_ = _n_new_per_class(strategy, classes, counts, type_of_target(y))
         targets = [c for c, n in self.sampling_strategy_.items() if n > 0]
-        fitted = fit_clones(self.estimator, [take_rows(X, y == c) for c in targets], self.n_jobs)
+        seed = seed_from(self.random_state)
+        fitted = fit_clones(
+            clone_with_default_seed(self.estimator, seed),
+            [take_rows(X, y == c) for c in targets],
+            self.n_jobs,
+        )
         self.estimators_ = dict(zip(targets, fitted))
-        rng = np.random.default_rng(seed_from(self.random_state))
+        rng = np.random.default_rng(seed)
         X_parts, y_parts = [X], [y]
         for c in targets:
             n_new = self.sampling_strategy_[c]
             X_new = self.estimators_[c].sample(n_new, random_state=int(rng.integers(_INT32_MAX)))
+            if isinstance(X, np.ndarray):  # float32 in, float32 out
+                X_new = np.asarray(X_new, dtype=X.dtype)
             X_parts.append(X_new)
             y_parts.append(np.full(n_new, c, dtype=y.dtype))
         X_res, y_res = concat_rows(X_parts), np.concatenate(y_parts)
-        if isinstance(y_in, pd.Series):
-            y_res = pd.Series(y_res, name=y_in.name)
-        return X_res, y_res
+        return _like(X_in, X_res), _like(y_in, y_res)
+
+
+def _like(original, resampled):
+    """``resampled`` in the container of ``original``, as imbalanced-learn's samplers return."""
+    if isinstance(original, pd.Series):
+        return pd.Series(resampled, name=original.name)
+    if isinstance(original, pd.DataFrame) and not isinstance(resampled, pd.DataFrame):
+        # A one-column DataFrame y.
+        return pd.DataFrame(resampled.reshape(len(resampled), -1), columns=original.columns)
+    if isinstance(original, list):
+        return np.asarray(resampled).tolist()
+    return resampled
 
 
 def _final_estimator_has(method):
@@ -198,8 +230,8 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
     In ``fit``, ``ClassConditional(generator)`` is fit on ``(X, y)`` and asked
     for ``n_synthetic`` labelled rows; a clone of ``estimator`` is then fit on
     the real and synthetic rows together. ``predict``, ``predict_proba``,
-    ``decision_function`` and ``score`` are the fitted estimator's, on real
-    rows only. As the last step of a plain ``sklearn.pipeline.Pipeline`` this
+    ``predict_log_proba``, ``decision_function`` and ``score`` are the fitted
+    estimator's, on real rows only. As the last step of a plain ``sklearn.pipeline.Pipeline`` this
     is augmentation with no imbalanced-learn; ``GridSearchCV`` tunes both the
     amount of synthetic data and the generator (``generator__n_components``).
 
@@ -217,7 +249,9 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
         (``"prior"``), or split as equally as possible between classes
         (``"balanced"``).
     random_state : None, int or RandomState, default=None
-        Seeds the synthetic draws.
+        Seeds the synthetic draws, and the generator's fits when its own
+        ``random_state`` is ``None``. The final ``estimator``'s own
+        ``random_state`` is left as it is.
     n_jobs : int, default=None
         Number of joblib workers for the per-class generator fits.
 
@@ -307,7 +341,9 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
         """
         X, y = check_X_for_meta(self, X, y=y, reset=True)
         check_classification_targets(y)
-        self.generator_ = ClassConditional(self.generator, n_jobs=self.n_jobs).fit(X, y)
+        seed = seed_from(self.random_state)
+        generator = clone_with_default_seed(self.generator, seed)
+        self.generator_ = ClassConditional(generator, n_jobs=self.n_jobs).fit(X, y)
         self.classes_ = self.generator_.classes_
         if isinstance(self.n_synthetic, Integral):
             n_new = int(self.n_synthetic)
@@ -315,7 +351,7 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
             n_new = int(round(self.n_synthetic * X.shape[0]))
         X_all, y_all = X, y
         if n_new > 0:
-            rng = np.random.default_rng(seed_from(self.random_state))
+            rng = np.random.default_rng(seed)
             X_new, y_new = self.generator_.sample(
                 n_new, y=self._synthetic_labels(n_new, rng), random_state=rng
             )
@@ -352,6 +388,21 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return self.estimator_.predict_proba(X)
+
+    @available_if(_final_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log of the class probabilities from the estimator fitted on augmented data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or DataFrame
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return self.estimator_.predict_log_proba(X)
 
     @available_if(_final_estimator_has("decision_function"))
     def decision_function(self, X):

@@ -214,9 +214,10 @@ def cmd_synthesize(args):
     try:
         with Spinner(message, enabled=not args.quiet and not neural_bar):
             model.fit(data)
-    except (ValueError, TypeError) as exc:
+        synthetic = model.sample(args.n_samples, random_state=args.seed)
+    except (ValueError, TypeError, FloatingPointError) as exc:
+        # FloatingPointError: a deep model's training diverged (its message says what to try).
         raise CommandError(f"fitting {model_class.__name__} failed: {exc}") from None
-    synthetic = model.sample(args.n_samples, random_state=args.seed)
     write_table(synthetic, args.output)
     if args.save_model:
         import joblib

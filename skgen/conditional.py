@@ -64,6 +64,11 @@ def check_X_for_meta(estimator, X, y="no_validation", *, reset):
     return validate_data(estimator, X, y, reset=reset, dtype=[np.float64, np.float32])
 
 
+# What TabularEncoder says when a row has a category (or a missing value) that
+# the training rows never had; any other ValueError is a real error.
+_ZERO_PROBABILITY = "the model gives them no probability"
+
+
 def score_rows(estimator, X):
     """``estimator.score_samples(X)``, with -inf for DataFrame rows it cannot score.
 
@@ -71,14 +76,16 @@ def score_rows(estimator, X):
     missing value) its training rows never had: it gives such rows no
     probability. Here those rows get a log-density of -inf and the other rows
     their score; the failing rows are found by bisection, so a few of them
-    cost a few extra calls. Arrays are scored as they are (an error there is
-    a real error).
+    cost a few extra calls. Any other error (a text in a numeric column, an
+    array input) is raised as it is.
     """
     if not isinstance(X, pd.DataFrame):
         return estimator.score_samples(X)
     try:
         return estimator.score_samples(X)
-    except ValueError:
+    except ValueError as exc:
+        if _ZERO_PROBABILITY not in str(exc):
+            raise
         if X.shape[0] == 1:
             return np.array([-np.inf])
     half = X.shape[0] // 2

@@ -84,7 +84,7 @@ def plot_column_distributions(real, synthetic, *, max_columns=24, max_categories
             f = fake[column].astype(object).fillna("<missing>").astype(str)
             top = r.value_counts().index[:max_categories]
             if few_values:
-                top = sorted(top, key=float)
+                top = sorted(top, key=_numeric_order)
             r_freq = r.where(r.isin(top), "other").value_counts(normalize=True)
             f_freq = f.where(f.isin(top), "other").value_counts(normalize=True)
             labels = list(top) + (["other"] if "other" in r_freq.index.union(f_freq.index) else [])
@@ -109,6 +109,14 @@ def plot_column_distributions(real, synthetic, *, max_columns=24, max_categories
     axes[0].legend(fontsize=7)
     figure.tight_layout()
     return figure
+
+
+def _numeric_order(label):
+    """Sort key of an integer column's bar labels: by value, "<missing>" last."""
+    try:
+        return (0, float(label))
+    except ValueError:
+        return (1, 0.0)
 
 
 def _association_matrix(pairs, columns, which):
@@ -213,14 +221,10 @@ def plot_projection(real, synthetic, *, max_points=2000, random_state=0, figure=
     1
     """
     from sklearn.decomposition import PCA
-    from sklearn.utils import check_random_state
 
-    from .metrics._tables import FeatureSpace, frames, subsample
+    from .metrics._tables import paired_features
 
-    real, fake = frames(real, synthetic, names=["real", "synthetic"])
-    real_f, fake_f = FeatureSpace().fit_transform(real, fake)
-    rng = check_random_state(random_state)
-    real_f, fake_f = subsample(real_f, max_points, rng), subsample(fake_f, max_points, rng)
+    real_f, fake_f = paired_features(real, synthetic, max_points, random_state)
     n_components = min(2, real_f.shape[1])
     pca = PCA(n_components=n_components, random_state=random_state).fit(real_f)
     real_p, fake_p = pca.transform(real_f), pca.transform(fake_f)

@@ -84,6 +84,9 @@ def test_changing_contamination_rethresholds_without_refit(shifted_outliers):
     fitted_with_float.set_params(contamination=0.9)
     with pytest.raises(ValueError, match=r"\(0, 0.5\]"):
         fitted_with_float.predict(X_train)
+    fitted_with_float.set_params(contamination=0.1, auto_quantile=0.9)
+    with pytest.raises(ValueError, match="auto_quantile"):
+        fitted_with_float.predict(X_train)
 
 
 def test_reconstruction_scores_work_the_same(shifted_outliers):
@@ -156,3 +159,26 @@ def test_trimmed_refit_ignores_contamination_in_training_rows():
     labels = np.r_[np.zeros(900), np.ones(60)]
     assert np.mean(trimmed.predict(X)[labels == 1] == -1) == 1.0
     assert len(trimmed.train_scores_) == len(X)
+
+
+def test_random_state_seeds_an_unseeded_generator():
+    class RandomFitGaussian(DiagonalGaussian):
+        def _fit(self, data, seed):
+            super()._fit(data, seed)
+            self.mean_ = self.mean_ + np.random.default_rng(seed).normal(size=self.mean_.size)
+
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    scores = [
+        GenerativeOutlierDetector(RandomFitGaussian(), random_state=0).fit(X).score_samples(X)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(*scores)
+    kept = GenerativeOutlierDetector(RandomFitGaussian(random_state=7), random_state=0).fit(X)
+    assert kept.estimator_.random_state == 7
+
+
+def test_bad_values_are_errors_not_outliers():
+    frame = pd.DataFrame({"x": np.random.default_rng(0).normal(size=100), "c": ["a", "b"] * 50})
+    detector = GenerativeOutlierDetector(DiagonalGaussian(), random_state=0).fit(frame)
+    with pytest.raises(ValueError, match="must be numeric"):
+        detector.predict(pd.DataFrame({"x": ["oops"], "c": ["a"]}))

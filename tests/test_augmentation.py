@@ -297,3 +297,155 @@ def _augmented_logistic_regression():
 )
 def test_sklearn_classifier_checks_augmented_estimator(estimator, check):
     check(estimator)
+
+
+class _RandomFitGaussian(DiagonalGaussian):
+    """A generator whose fit depends on its random_state (a jittered mean)."""
+
+    def _fit(self, data, seed):
+        super()._fit(data, seed)
+        self.mean_ = self.mean_ + np.random.default_rng(seed).normal(size=self.mean_.size)
+
+
+def test_meta_random_state_makes_fits_with_an_unseeded_generator_reproducible(imbalanced):
+    X, y = imbalanced
+    first = GenerativeResampler(_RandomFitGaussian(), random_state=0).fit_resample(X, y)[0]
+    again = GenerativeResampler(_RandomFitGaussian(), random_state=0).fit_resample(X, y)[0]
+    np.testing.assert_array_equal(first, again)
+    # A seed the user set on the generator is kept, not overwritten.
+    resampler = GenerativeResampler(_RandomFitGaussian(random_state=5), random_state=0)
+    resampler.fit_resample(X, y)
+    assert {g.random_state for g in resampler.estimators_.values()} == {5}
+
+    def fit_augmented():
+        return AugmentedEstimator(
+            LogisticRegression(), _RandomFitGaussian(), n_synthetic=1.0, random_state=0
+        ).fit(X, y)
+
+    np.testing.assert_array_equal(
+        fit_augmented().estimator_.coef_, fit_augmented().estimator_.coef_
+    )
+
+
+def test_dict_order_does_not_change_the_rows(imbalanced):
+    X, y = imbalanced
+    forward = GenerativeResampler(
+        DiagonalGaussian(), sampling_strategy={1: 50, 2: 60}, random_state=0
+    ).fit_resample(X, y)
+    backward = GenerativeResampler(
+        DiagonalGaussian(), sampling_strategy={2: 60, 1: 50}, random_state=0
+    ).fit_resample(X, y)
+    np.testing.assert_array_equal(forward[0], backward[0])
+    np.testing.assert_array_equal(forward[1], backward[1])
+
+
+class _RecordingGaussian(DiagonalGaussian):
+    """Remembers the rows it was fit on."""
+
+    def _fit(self, data, seed):
+        super()._fit(data, seed)
+        self.fit_rows_ = np.array(data, copy=True)
+
+
+def test_synthetic_rows_come_from_the_training_fold_only(imbalanced):
+    from sklearn.model_selection import cross_validate
+
+    X, y = imbalanced
+    cv = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    for wrapper in (
+        AugmentedEstimator(LogisticRegression(), _RecordingGaussian(), random_state=0),
+        make_pipeline(
+            StandardScaler(),
+            AugmentedEstimator(LogisticRegression(), _RecordingGaussian(), random_state=0),
+        ),
+    ):
+        fitted = cross_validate(wrapper, X, y, cv=cv, return_estimator=True)["estimator"]
+        for estimator, (train, test) in zip(fitted, cv):
+            augmented = estimator[-1] if hasattr(estimator, "steps") else estimator
+            seen = np.vstack([g.fit_rows_ for g in augmented.generator_.estimators_])
+            assert len(seen) == len(train)
+            # Undo the pipeline's scaling to compare with the raw rows.
+            if hasattr(estimator, "steps"):
+                seen = estimator[0].inverse_transform(seen)
+            distance_to_test = np.abs(seen[:, None, :] - X[test][None]).sum(axis=2).min(axis=1)
+            assert distance_to_test.min() > 1e-9
+
+
+def test_resampler_in_cross_validation_fits_on_the_training_fold_only(imbalanced):
+    imblearn_pipeline = pytest.importorskip("imblearn.pipeline")
+    from sklearn.model_selection import cross_validate
+
+    X, y = imbalanced
+    cv = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    pipe = imblearn_pipeline.Pipeline(
+        [
+            ("resampler", GenerativeResampler(_RecordingGaussian(), random_state=0)),
+            ("clf", LogisticRegression(max_iter=500)),
+        ]
+    )
+    fitted = cross_validate(pipe, X, y, cv=cv, return_estimator=True)["estimator"]
+    for estimator, (train, _) in zip(fitted, cv):
+        generators = estimator.named_steps["resampler"].estimators_
+        for label, generator in generators.items():
+            assert len(generator.fit_rows_) == np.sum(y[train] == label)
+            train_rows = {tuple(row) for row in X[train][y[train] == label]}
+            assert {tuple(row) for row in generator.fit_rows_} == train_rows
+
+
+@pytest.mark.parametrize("strategy", ["auto", "minority", "not minority", "all"])
+def test_tied_minority_and_majority_counts_match_imbalanced_learn(strategy):
+    validation = pytest.importorskip("imblearn.utils", reason="imbalanced-learn not installed")
+    # Two minority classes and two majority classes, not in label order.
+    y = np.array([2] * 5 + [0] * 5 + [1] * 20 + [3] * 20)
+    X = np.random.default_rng(0).normal(size=(y.size, 2))
+    resampler = GenerativeResampler(DiagonalGaussian(), sampling_strategy=strategy)
+    _, y_res = resampler.fit_resample(X, y)
+    expected = validation.check_sampling_strategy(strategy, y, "over-sampling")
+    assert resampler.sampling_strategy_ == dict(expected)
+    assert np.bincount(y_res).tolist() == [
+        n + expected.get(c, 0) for c, n in enumerate(np.bincount(y))
+    ]
+
+
+def test_float_ratio_already_met_adds_no_rows():
+    X = np.random.default_rng(0).normal(size=(150, 2))
+    y = np.r_[np.zeros(100, int), np.ones(50, int)]
+    resampler = GenerativeResampler(DiagonalGaussian(), sampling_strategy=0.5)
+    X_res, y_res = resampler.fit_resample(X, y)
+    assert resampler.sampling_strategy_ == {1: 0} and resampler.estimators_ == {}
+    np.testing.assert_array_equal(X_res, X)
+
+
+def test_augmented_estimator_delegates_predict_log_proba(imbalanced):
+    X, y = imbalanced
+    model = AugmentedEstimator(LogisticRegression(), DiagonalGaussian(), random_state=0)
+    model.fit(X, y)
+    np.testing.assert_allclose(model.predict_log_proba(X), np.log(model.predict_proba(X)))
+    from sklearn.svm import LinearSVC
+
+    assert not hasattr(AugmentedEstimator(LinearSVC(), DiagonalGaussian()), "predict_log_proba")
+
+
+def test_resampler_returns_the_containers_and_dtype_it_was_given():
+    # What imbalanced-learn's samplers do (its check_samplers_* checks).
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2)).astype(np.float32)
+    y = np.r_[np.zeros(50, np.int32), np.ones(10, np.int32)]
+    resampler = GenerativeResampler(DiagonalGaussian(), random_state=0)
+    X_res, y_res = resampler.fit_resample(X, y)
+    assert X_res.dtype == np.float32 and y_res.dtype == np.int32
+    X_list, y_list = resampler.fit_resample(X.tolist(), y.tolist())
+    assert isinstance(X_list, list) and isinstance(y_list, list) and len(y_list) == 100
+    frame_y = pd.DataFrame({"target": y})
+    from sklearn.exceptions import DataConversionWarning
+
+    with pytest.warns(DataConversionWarning):  # scikit-learn's column-vector y warning
+        _, y_frame = resampler.fit_resample(X, frame_y)
+    assert isinstance(y_frame, pd.DataFrame) and list(y_frame.columns) == ["target"]
+    assert y_frame["target"].value_counts().to_dict() == {0: 50, 1: 50}
+
+
+def test_resampler_needs_two_classes():
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        GenerativeResampler(DiagonalGaussian()).fit_resample(X, np.zeros(20))

@@ -200,3 +200,37 @@ def test_spinner_redraws_on_a_terminal_and_reports_the_time():
     text = stream.getvalue()
     assert text.count("\r") >= 2 and "Fitting model" in text
     assert text.endswith("s\n") and "Fitting model: done in" in text
+
+
+@pytest.mark.parametrize("error", [ValueError, FloatingPointError])
+def test_a_failing_fit_is_one_line_and_status_1(tmp_path, monkeypatch, capsys, error):
+    # In-process with a stand-in model: a diverged deep model raises
+    # FloatingPointError, a bad hyper-parameter value a ValueError.
+    from sklearn.base import BaseEstimator
+
+    import skgen.cli
+
+    class Failing(BaseEstimator):
+        def __init__(self, random_state=None):
+            self.random_state = random_state
+
+        def fit(self, X, y=None):
+            raise error("Training diverged: the loss became nan in epoch 3.")
+
+    monkeypatch.setattr(skgen.cli, "model_registry", lambda: {"failing": Failing})
+    pd.DataFrame({"x": [1.0, 2.0, 3.0]}).to_csv(tmp_path / "d.csv", index=False)
+    status = main(
+        [
+            "synthesize",
+            str(tmp_path / "d.csv"),
+            "-m",
+            "failing",
+            "-q",
+            "-o",
+            str(tmp_path / "o.csv"),
+        ]
+    )
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "skgen synthesize: error: fitting Failing failed: Training diverged" in err
+    assert not (tmp_path / "o.csv").exists()

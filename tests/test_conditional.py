@@ -217,3 +217,32 @@ def test_warns_when_scores_are_not_densities(iris):
     with pytest.warns(UserWarning, match="score_kind='reconstruction'"):
         model = ClassConditional(ReconstructionScorer()).fit(X, y)
     assert model.sample(5, random_state=0)[0].shape == (5, 4)
+
+
+def test_bad_values_are_errors_not_impossible_rows():
+    # Only a category (or missing value) unseen in fit means "zero density";
+    # text in a numeric column is a mistake the user must hear about.
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=60), "c": rng.choice(["a", "b"], 60)})
+    model = ClassConditional(DiagonalGaussian()).fit(frame, np.r_[[0] * 30, [1] * 30])
+    with pytest.raises(ValueError, match="must be numeric"):
+        model.predict_proba(pd.DataFrame({"x": ["oops", "0.1"], "c": ["a", "b"]}))
+
+
+def test_bayes_rule_uses_the_class_frequencies_as_prior(iris):
+    # On iris the classes are balanced, so a uniform prior would pass the test
+    # above; here the prior changes the posteriors.
+    X, y = iris
+    keep = np.r_[np.arange(50), np.arange(50, 70), np.arange(100, 105)]
+    X, y = X[keep], y[keep]
+    model = ClassConditional(DiagonalGaussian()).fit(X, y)
+    np.testing.assert_allclose(model.class_prior_, [50 / 75, 20 / 75, 5 / 75])
+    per_class = np.column_stack(
+        [DiagonalGaussian().fit(X[y == k]).score_samples(X) for k in range(3)]
+    )
+    joint = per_class + np.log(model.class_prior_)
+    expected = np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
+    np.testing.assert_allclose(model.predict_proba(X), expected, atol=1e-12)
+    uniform = np.exp(per_class - logsumexp(per_class, axis=1, keepdims=True))
+    assert np.abs(expected - uniform).max() > 0.05
+    np.testing.assert_allclose(model.score_samples(X), logsumexp(joint, axis=1))

@@ -100,3 +100,21 @@ def test_missing_matplotlib_is_explained(tables, monkeypatch, tmp_path):
     with pytest.warns(UserWarning, match="no figures"):
         document = report.to_html(tmp_path / "r.html")
     assert "Figures need matplotlib" in document and "data:image/png" not in document
+
+
+def test_column_figure_with_a_few_valued_integer_column_with_missing_values():
+    # Bars sorted by value used to call float("<missing>") and crash.
+    pytest.importorskip("matplotlib")
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from skgen.plotting import plot_column_distributions
+
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"n": pd.Series(rng.integers(0, 8, 200) * 7 + 60, dtype="Int64")})
+    real.loc[:20, "n"] = pd.NA
+    fake = pd.DataFrame({"n": pd.Series(rng.integers(0, 80, 200), dtype="Int64")})
+    figure = plot_column_distributions(real, fake, figure=Figure())
+    labels = [tick.get_text() for tick in figure.axes[0].get_xticklabels()]
+    assert labels[-2:] == ["<missing>", "other"]
+    assert labels[:-2] == sorted(labels[:-2], key=float)

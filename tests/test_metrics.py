@@ -247,14 +247,14 @@ def test_privacy_metrics_on_copies_of_the_training_set():
     assert distance_to_closest_record(train, train).max() == 0.0
     assert dcr_ratio(train, train, holdout) == 0.0
     assert exact_copy_rate(train, train) == 1.0
-    assert membership_inference_advantage(train, holdout, train) == pytest.approx(1.0)
+    assert membership_inference_advantage(train, train, holdout) == pytest.approx(1.0)
 
 
 def test_privacy_metrics_on_fresh_draws():
     train, holdout, fake = _normal(500, 3, 0), _normal(500, 3, 1), _normal(500, 3, 2)
     assert dcr_ratio(train, fake, holdout) == pytest.approx(1.0, abs=0.15)
     assert exact_copy_rate(train, fake) == 0.0
-    assert abs(membership_inference_advantage(train, holdout, fake)) < 0.15
+    assert abs(membership_inference_advantage(train, fake, holdout)) < 0.15
 
 
 def test_exact_copy_rate_ignores_dtype_differences_of_a_csv_round_trip():
@@ -301,3 +301,55 @@ def test_generative_scorer_names_and_callables():
         make_generative_scorer("fid")
     with pytest.raises(ValueError, match="lower-is-better"):
         make_generative_scorer("mmd", greater_is_better=True)
+
+
+def test_density_rewards_crowding_so_it_is_not_a_scorer():
+    # Naeem et al.'s density exceeds its faithful value (about 1) for an
+    # under-dispersed generator: it has no "greater is better" direction.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 4))
+    faithful = precision_recall_density_coverage(X, rng.normal(size=(1000, 4)))
+    crowded = precision_recall_density_coverage(X, 0.5 * rng.normal(size=(1000, 4)))
+    assert crowded["density"] > faithful["density"] and crowded["recall"] < faithful["recall"]
+    with pytest.raises(ValueError, match="best near 1"):
+        make_generative_scorer("density")
+
+
+@pytest.mark.parametrize("name", ["mmd", "precision", "recall", "coverage", "shape_similarity"])
+def test_generative_scorers_pickle(name):
+    # A fitted GridSearchCV keeps its scorer; it must pickle with it.
+    import pickle
+
+    X = _three_clusters(150)
+    model = GaussianMixture(n_components=3, random_state=0).fit(X)
+    scorer = make_generative_scorer(name)
+    assert pickle.loads(pickle.dumps(scorer))(model, X) == scorer(model, X)
+
+
+def test_penultimate_features_validates_like_a_transformer():
+    X = _normal(120, 3)
+    features = PenultimateFeatures(hidden_layer_sizes=(4,), max_iter=20).fit(X)
+    assert features.n_features_in_ == 3
+    with pytest.raises(ValueError, match="3 features"):
+        features.transform(X[:, :2])
+    with pytest.raises(ValueError, match="n_clusters"):
+        PenultimateFeatures(n_clusters=1).fit(X)
+
+
+def test_privacy_metrics_take_train_synthetic_holdout_in_that_order():
+    # The same order for every three-table metric, so a call cannot swap
+    # the synthetic and the holdout rows by mistake.
+    import inspect
+
+    for metric in (dcr_ratio, membership_inference_advantage):
+        assert list(inspect.signature(metric).parameters)[:3] == ["train", "synthetic", "holdout"]
+    train, holdout = _normal(200, 2, 0), _normal(200, 2, 1)
+    assert membership_inference_advantage(train, train, holdout) == pytest.approx(1.0)
+
+
+def test_precision_recall_density_coverage_closed_balls_keep_duplicated_rows():
+    # Discrete data: more than k identical rows give balls of radius 0, which
+    # must still hold an exact copy.
+    real = pd.DataFrame({"c": ["a"] * 20 + ["b"] * 20})
+    scores = precision_recall_density_coverage(real, real.copy())
+    assert scores == {"precision": 1.0, "recall": 1.0, "density": 4.0, "coverage": 1.0}

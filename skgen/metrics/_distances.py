@@ -1,5 +1,7 @@
 """Distances between the real and the synthetic distribution in a feature space."""
 
+from numbers import Integral
+
 import numpy as np
 from scipy import linalg
 from sklearn.base import BaseEstimator, TransformerMixin, clone
@@ -7,9 +9,10 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import pairwise_distances
 from sklearn.neural_network import MLPClassifier
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._tables import FeatureSpace, frames, subsample
+from ..utils._sklearn import Interval, _fit_context
+from ._tables import FeatureSpace, frames, paired_features
 
 __all__ = ["frechet_distance", "PenultimateFeatures", "inception_score", "mmd"]
 
@@ -39,14 +42,33 @@ class PenultimateFeatures(TransformerMixin, BaseEstimator):
     (200, 8)
     """
 
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "n_clusters": [Interval(Integral, 2, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, hidden_layer_sizes=(64, 32), n_clusters=10, max_iter=300, random_state=0):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.n_clusters = n_clusters
         self.max_iter = max_iter
         self.random_state = random_state
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        X = np.asarray(X, dtype=float)
+        """Train the classifier on ``X`` (and ``y``, or k-means pseudo-classes).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        X = validate_data(self, X, dtype=np.float64)
         rng = check_random_state(self.random_state)
         if y is None:
             n_clusters = max(2, min(self.n_clusters, X.shape[0] // 2))
@@ -57,12 +79,21 @@ class PenultimateFeatures(TransformerMixin, BaseEstimator):
             early_stopping=X.shape[0] >= 100,
             random_state=rng,
         ).fit(X, y)
-        self.n_features_in_ = X.shape[1]
         return self
 
     def transform(self, X):
+        """Activations of the last hidden layer.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, hidden_layer_sizes[-1])
+        """
         check_is_fitted(self)
-        activation = np.asarray(X, dtype=float)
+        activation = validate_data(self, X, dtype=np.float64, reset=False)
         # Forward through the hidden layers only (relu, MLPClassifier's default).
         for weights, bias in zip(self.classifier_.coefs_[:-1], self.classifier_.intercepts_[:-1]):
             activation = np.maximum(activation @ weights + bias, 0.0)
@@ -228,10 +259,9 @@ def mmd(X_real, X_fake, *, gamma=None, max_samples=2000, random_state=0):
     >>> mmd(X, X)
     0.0
     """
-    real, fake = frames(X_real, X_fake, names=["X_real", "X_fake"])
-    real_f, fake_f = FeatureSpace().fit_transform(real, fake)
-    rng = check_random_state(random_state)
-    real_f, fake_f = subsample(real_f, max_samples, rng), subsample(fake_f, max_samples, rng)
+    real_f, fake_f = paired_features(
+        X_real, X_fake, max_samples, random_state, names=("X_real", "X_fake")
+    )
     d_rr = pairwise_distances(real_f) ** 2
     d_ff = pairwise_distances(fake_f) ** 2
     d_rf = pairwise_distances(real_f, fake_f) ** 2

@@ -9,9 +9,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import pairwise_distances_chunked
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.neighbors import NearestNeighbors
-from sklearn.utils import check_random_state
 
-from ._tables import FeatureSpace, as_float, column_kinds, frames, is_continuous, subsample
+from ._tables import as_float, column_kinds, frames, is_continuous, paired_features
 
 __all__ = [
     "column_shape_similarity",
@@ -219,10 +218,7 @@ def detection_score(real, synthetic, *, classifier=None, cv=5, max_samples=5000,
     >>> detection_score(real, real + 5.0) < 0.05
     True
     """
-    real, fake = frames(real, synthetic, names=["real", "synthetic"])
-    rng = check_random_state(random_state)
-    real_f, fake_f = FeatureSpace().fit_transform(real, fake)
-    real_f, fake_f = subsample(real_f, max_samples, rng), subsample(fake_f, max_samples, rng)
+    real_f, fake_f = paired_features(real, synthetic, max_samples, random_state)
     X = np.vstack([real_f, fake_f])
     y = np.r_[np.zeros(real_f.shape[0]), np.ones(fake_f.shape[0])]
     if classifier is None:
@@ -236,7 +232,10 @@ def precision_recall_density_coverage(real, synthetic, *, k=5, max_samples=5000,
     """Precision, recall, density and coverage of synthetic rows in feature space.
 
     Following Naeem et al. (2020), each real row gets a ball reaching its
-    k-th nearest real neighbour (standardised, one-hot features).
+    k-th nearest real neighbour (standardised, one-hot features). Balls are
+    closed: a row at exactly that distance is inside. (The authors' code
+    uses open balls, under which a ball of radius 0, common with discrete
+    columns and duplicated rows, holds nothing, not even an exact copy.)
 
     - *precision*: share of synthetic rows inside some real ball (fidelity);
     - *recall*: share of real rows inside some synthetic ball (diversity);
@@ -245,8 +244,9 @@ def precision_recall_density_coverage(real, synthetic, *, k=5, max_samples=5000,
       in dense regions;
     - *coverage*: share of real balls holding at least one synthetic row.
 
-    Higher is better for all four; precision, recall and coverage lie in
-    ``[0, 1]``, density in ``[0, n_real / k]``.
+    Higher is better for precision, recall and coverage, which lie in
+    ``[0, 1]``; density lies in ``[0, n_real / k]`` and is best near 1 (a
+    model that crowds its rows into the densest real region scores above 1).
 
     Parameters
     ----------
@@ -274,10 +274,7 @@ def precision_recall_density_coverage(real, synthetic, *, k=5, max_samples=5000,
     >>> scores["precision"], scores["recall"], scores["coverage"]
     (1.0, 1.0, 1.0)
     """
-    real, fake = frames(real, synthetic, names=["real", "synthetic"])
-    rng = check_random_state(random_state)
-    real_f, fake_f = FeatureSpace().fit_transform(real, fake)
-    real_f, fake_f = subsample(real_f, max_samples, rng), subsample(fake_f, max_samples, rng)
+    real_f, fake_f = paired_features(real, synthetic, max_samples, random_state)
     if min(real_f.shape[0], fake_f.shape[0]) <= k:
         raise ValueError(f"Both tables need more than k={k} rows.")
 

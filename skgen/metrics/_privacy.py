@@ -134,7 +134,7 @@ def exact_copy_rate(train, synthetic):
     return float(np.isin(_row_keys(fake, kinds), _row_keys(train, kinds)).mean())
 
 
-def membership_inference_advantage(train, holdout, synthetic, *, max_samples=5000, random_state=0):
+def membership_inference_advantage(train, synthetic, holdout, *, max_samples=5000, random_state=0):
     """Advantage of a nearest-neighbour membership-inference attack, ``2 * AUC - 1``.
 
     The attacker sees only the synthetic rows and guesses that a candidate
@@ -147,7 +147,8 @@ def membership_inference_advantage(train, holdout, synthetic, *, max_samples=500
 
     Parameters
     ----------
-    train, holdout, synthetic : array-like or DataFrame with the same columns
+    train, synthetic, holdout : array-like or DataFrame with the same columns
+        In the order of :func:`dcr_ratio`.
     max_samples : int or None, default=5000
         Candidate rows used from ``train`` and from ``holdout`` at most.
     random_state : int, default=0
@@ -162,7 +163,7 @@ def membership_inference_advantage(train, holdout, synthetic, *, max_samples=500
     >>> from skgen.metrics import membership_inference_advantage
     >>> rng = np.random.default_rng(0)
     >>> train, holdout = rng.normal(size=(200, 2)), rng.normal(size=(200, 2))
-    >>> membership_inference_advantage(train, holdout, train)
+    >>> membership_inference_advantage(train, train, holdout)
     1.0
     """
     train, holdout, fake = frames(

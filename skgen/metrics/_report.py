@@ -35,7 +35,8 @@ class EvaluationReport:
     ----------
     scores : DataFrame
         One row per metric: ``group`` (fidelity, distance, utility, privacy),
-        ``metric``, ``value``, ``better`` (``"higher"``/``"lower"``),
+        ``metric``, ``value``, ``better`` (``"higher"``, ``"lower"``, or
+        ``"near 1"`` for ``density``),
         ``range`` and ``meaning``.
     column_shapes : DataFrame
         :func:`column_shape_similarity` of each column.
@@ -210,7 +211,12 @@ _DESCRIPTIONS = {
     ),
     "precision": ("fidelity", "higher", "[0, 1]", "synthetic rows inside the real support"),
     "recall": ("fidelity", "higher", "[0, 1]", "real rows inside the synthetic support"),
-    "density": ("fidelity", "higher", "[0, n/k]", "about 1 when distributions match"),
+    "density": (
+        "fidelity",
+        "near 1",
+        "[0, n/k]",
+        "about 1 when distributions match, above 1 when rows crowd dense regions",
+    ),
     "coverage": ("fidelity", "higher", "[0, 1]", "real neighbourhoods holding a synthetic row"),
     "frechet_distance": (
         "distance",
@@ -324,7 +330,7 @@ def evaluate(real, synthetic, *, train=None, target=None, random_state=0):
         values["exact_copy_rate"] = exact_copy_rate(train, fake)
         values["exact_copy_rate_holdout"] = exact_copy_rate(train, real)
         values["membership_inference_advantage"] = membership_inference_advantage(
-            train, real, fake, random_state=random_state
+            train, fake, real, random_state=random_state
         )
     rows = [
         (*_DESCRIPTIONS[name][:1], name, float(value), *_DESCRIPTIONS[name][1:])

@@ -23,12 +23,16 @@ def pair_similarity(real, synthetic):
     return float(column_pair_similarity(real, synthetic)["score"].mean())
 
 
-def _prdc_part(part):
-    def metric(real, synthetic, **kwargs):
-        return precision_recall_density_coverage(real, synthetic, **kwargs)[part]
+class _PRDCPart:
+    """One value of :func:`precision_recall_density_coverage` (a class, not a
+    closure, so that scorers pickle with the search that holds them)."""
 
-    metric.__name__ = part
-    return metric
+    def __init__(self, part):
+        self.part = part
+        self.__name__ = part
+
+    def __call__(self, real, synthetic, **kwargs):
+        return precision_recall_density_coverage(real, synthetic, **kwargs)[self.part]
 
 
 # name -> (metric(real, synthetic, **kwargs) -> float, greater_is_better)
@@ -38,10 +42,9 @@ GENERATIVE_METRICS = {
     "detection": (detection_score, True),
     "shape_similarity": (shape_similarity, True),
     "pair_similarity": (pair_similarity, True),
-    "precision": (_prdc_part("precision"), True),
-    "recall": (_prdc_part("recall"), True),
-    "density": (_prdc_part("density"), True),
-    "coverage": (_prdc_part("coverage"), True),
+    "precision": (_PRDCPart("precision"), True),
+    "recall": (_PRDCPart("recall"), True),
+    "coverage": (_PRDCPart("coverage"), True),
 }
 
 
@@ -83,8 +86,11 @@ def make_generative_scorer(
     metric : str or callable
         One of ``"frechet_distance"``, ``"mmd"``, ``"detection"``,
         ``"shape_similarity"``, ``"pair_similarity"``, ``"precision"``,
-        ``"recall"``, ``"density"``, ``"coverage"``, or a callable
-        ``metric(X_real, X_synthetic, **kwargs) -> float``.
+        ``"recall"``, ``"coverage"``, or a callable
+        ``metric(X_real, X_synthetic, **kwargs) -> float``. The *density*
+        of :func:`precision_recall_density_coverage` is not offered: it is
+        best near 1, and a model whose rows crowd the densest real region
+        scores above 1, so maximising it would select that model.
     n_samples : int, default=None
         Rows to draw; ``None`` draws as many as the held-out fold has.
     greater_is_better : bool, default=None
@@ -118,6 +124,13 @@ def make_generative_scorer(
     {'scale': 1.0}
     """
     if isinstance(metric, str):
+        if metric == "density":
+            raise ValueError(
+                "'density' is best near 1, not highest (above 1, synthetic rows crowd the "
+                "densest real region), so it cannot be maximised; pass a callable such as "
+                "lambda real, fake: -abs(precision_recall_density_coverage(real, fake)"
+                "['density'] - 1)."
+            )
         if metric not in GENERATIVE_METRICS:
             raise ValueError(
                 f"Unknown metric {metric!r}; choose one of {sorted(GENERATIVE_METRICS)} or pass a callable."

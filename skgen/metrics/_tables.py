@@ -11,6 +11,7 @@ synthetic data being judged.
 
 import numpy as np
 import pandas as pd
+from sklearn.utils import check_random_state
 
 from ..preprocessing import CONTINUOUS_KINDS, TabularEncoder
 
@@ -20,6 +21,7 @@ __all__ = [
     "check_same_columns",
     "column_kinds",
     "frames",
+    "paired_features",
     "subsample",
     "FeatureSpace",
 ]
@@ -58,6 +60,15 @@ def subsample(matrix, max_samples, rng):
     if max_samples is None or matrix.shape[0] <= max_samples:
         return matrix
     return matrix[rng.choice(matrix.shape[0], max_samples, replace=False)]
+
+
+def paired_features(real, synthetic, max_samples, random_state, names=("real", "synthetic")):
+    """Feature matrices of two tables (standardised on ``real``), each subsampled
+    to at most ``max_samples`` rows: the common first step of the sample metrics."""
+    real, synthetic = frames(real, synthetic, names=list(names))
+    real_f, fake_f = FeatureSpace().fit_transform(real, synthetic)
+    rng = check_random_state(random_state)
+    return subsample(real_f, max_samples, rng), subsample(fake_f, max_samples, rng)
 
 
 def check_same_columns(reference, other, names=("real", "synthetic")):

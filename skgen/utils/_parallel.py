@@ -5,7 +5,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
 
-__all__ = ["concat_rows", "fit_clones", "take_rows"]
+__all__ = ["clone_with_default_seed", "concat_rows", "fit_clones", "take_rows"]
 
 
 def take_rows(X, index):
@@ -20,6 +20,20 @@ def concat_rows(parts):
     if isinstance(parts[0], (pd.DataFrame, pd.Series)):
         return pd.concat(parts, ignore_index=True)
     return np.concatenate([np.asarray(part) for part in parts], axis=0)
+
+
+def clone_with_default_seed(estimator, seed):
+    """A clone of ``estimator`` whose ``random_state``, if left at ``None``, is ``seed``.
+
+    Meta-estimators call it so that their own ``random_state`` makes the whole
+    fit reproducible (as ``BaggingClassifier`` does), while a seed the user set
+    on the inner estimator is kept.
+    """
+    estimator = clone(estimator)
+    params = estimator.get_params(deep=False)
+    if "random_state" in params and params["random_state"] is None:
+        estimator.set_params(random_state=int(seed))
+    return estimator
 
 
 def _fit_one(estimator, X):
