@@ -3,13 +3,12 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, OutlierMixin, clone
+from sklearn.base import OutlierMixin, clone
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
-from .conditional import check_X_for_meta, score_rows
-from .utils import seed_from
-from .utils._parallel import clone_with_default_seed, take_rows
+from ._meta import BaseMetaEstimator, score_rows
+from .utils import take_rows
 from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 
 __all__ = ["GenerativeOutlierDetector"]
@@ -26,7 +25,7 @@ def _check_threshold_params(contamination, auto_quantile):
     raise ValueError(f"contamination must be 'auto' or a float in (0, 0.5], got {contamination!r}.")
 
 
-class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator):
+class GenerativeOutlierDetector(OutlierMixin, BaseMetaEstimator):
     """Outlier detector that flags rows a generative model finds unlikely.
 
     A clone of ``estimator`` learns the distribution of the training rows;
@@ -155,9 +154,8 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
         -------
         self : object
         """
-        X = check_X_for_meta(self, X, reset=True)
-        seed = seed_from(self.random_state)
-        template = clone_with_default_seed(self.estimator, seed)
+        X = self._check_X(X, reset=True)
+        seed, template = self._seeded_clone(self.estimator)
         self.heldout_scores_ = None
         if self.contamination == "auto":
             if X.shape[0] < 2:
@@ -213,7 +211,7 @@ class GenerativeOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator)
             never saw gets -inf: the model gives it no probability.
         """
         check_is_fitted(self)
-        return score_rows(self.estimator_, check_X_for_meta(self, X, reset=False))
+        return score_rows(self.estimator_, self._check_X(X, reset=False))
 
     def decision_function(self, X):
         """``score_samples(X) - offset_``: negative for outliers.

@@ -13,14 +13,15 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
+from sklearn.base import clone
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
-from .conditional import ClassConditional, check_X_for_meta
-from .utils import seed_from
-from .utils._parallel import clone_with_default_seed, concat_rows, fit_clones, take_rows
+from ._meta import BaseMetaEstimator
+from .conditional import ClassConditional
+from .utils import concat_rows, take_rows
+from .utils._parallel import fit_clones
 from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 
 __all__ = ["AugmentedEstimator", "GenerativeResampler"]
@@ -83,7 +84,7 @@ def _n_new_per_class(sampling_strategy, classes, counts, y_type):
     return new
 
 
-class GenerativeResampler(MetaEstimatorMixin, BaseEstimator):
+class GenerativeResampler(BaseMetaEstimator):
     """Over-sample classes with rows drawn from a generator fit on each class.
 
     For every class that gets new rows, a clone of ``estimator`` is fit on
@@ -171,8 +172,7 @@ class GenerativeResampler(MetaEstimatorMixin, BaseEstimator):
             In the container of ``y``.
         """
         X_in, y_in = X, y
-        X, y = check_X_for_meta(self, X, y=y, reset=True)
-        check_classification_targets(y)
+        X, y = self._check_X_classes(X, y)
         classes, counts = np.unique(y, return_counts=True)
         if classes.size < 2:
             raise ValueError(
@@ -184,9 +184,9 @@ class GenerativeResampler(MetaEstimatorMixin, BaseEstimator):
             strategy = strategy(y)
         self.sampling_strategy_ = _n_new_per_class(strategy, classes, counts, type_of_target(y))
         targets = [c for c, n in self.sampling_strategy_.items() if n > 0]
-        seed = seed_from(self.random_state)
+        seed, template = self._seeded_clone(self.estimator)
         fitted = fit_clones(
-            clone_with_default_seed(self.estimator, seed),
+            template,
             [take_rows(X, y == c) for c in targets],
             self.n_jobs,
         )
@@ -224,7 +224,7 @@ def _final_estimator_has(method):
     return check
 
 
-class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
+class AugmentedEstimator(BaseMetaEstimator):
     """Fit a classifier on real rows plus rows drawn from a class-conditional generator.
 
     In ``fit``, ``ClassConditional(generator)`` is fit on ``(X, y)`` and asked
@@ -339,10 +339,8 @@ class AugmentedEstimator(MetaEstimatorMixin, BaseEstimator):
         -------
         self : object
         """
-        X, y = check_X_for_meta(self, X, y=y, reset=True)
-        check_classification_targets(y)
-        seed = seed_from(self.random_state)
-        generator = clone_with_default_seed(self.generator, seed)
+        X, y = self._check_X_classes(X, y)
+        seed, generator = self._seeded_clone(self.generator)
         self.generator_ = ClassConditional(generator, n_jobs=self.n_jobs).fit(X, y)
         self.classes_ = self.generator_.classes_
         if isinstance(self.n_synthetic, Integral):

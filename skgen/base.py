@@ -17,7 +17,6 @@ the base class adds the encoder's log-Jacobian to scores and decodes samples
 back to a DataFrame with the original columns, dtypes and missing values.
 """
 
-import numbers
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
@@ -28,7 +27,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .preprocessing import MixedTable, TabularEncoder
-from .utils import as_generator, seed_from
+from .utils import as_generator, check_n_samples, seed_from
 from .utils._sklearn import _fit_context
 
 __all__ = ["BaseGenerator", "GenerativeMixin", "LatentMixin", "SCORE_KINDS"]
@@ -37,15 +36,6 @@ SCORE_KINDS = ("exact", "lower_bound", "estimate", "unnormalized", "reconstructi
 
 #: ``sample`` draws more rows than this in chunks (in parallel with ``n_jobs``).
 SAMPLE_CHUNK_SIZE = 100_000
-
-
-def check_n_samples(n_samples):
-    """Validate the ``n_samples`` argument of ``sample``."""
-    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral):
-        raise TypeError(f"n_samples must be an int, got {type(n_samples).__name__}.")
-    if n_samples < 1:
-        raise ValueError(f"n_samples must be at least 1, got {n_samples}.")
-    return int(n_samples)
 
 
 class GenerativeMixin:

@@ -280,7 +280,7 @@ def build_parser():
         description="Synthesise tables with generative models and evaluate synthetic data.",
         epilog="Run 'skgen COMMAND --help' for the options of a command.",
     )
-    from . import __version__
+    from ._version import __version__
 
     parser.add_argument("--version", action="version", version=f"skgen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

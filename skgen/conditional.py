@@ -6,14 +6,13 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from scipy.special import logsumexp
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import ClassifierMixin, clone
 from sklearn.utils import column_or_1d
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_consistent_length, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from .base import check_n_samples
-from .utils import as_generator, seed_from
-from .utils._parallel import concat_rows, fit_clones, take_rows
+from ._meta import BaseMetaEstimator, score_rows
+from .utils import as_generator, check_n_samples, concat_rows, seed_from, take_rows
+from .utils._parallel import fit_clones
 from .utils._sklearn import HasMethods, _fit_context
 
 __all__ = ["ClassConditional", "supports_class_context"]
@@ -35,66 +34,7 @@ def supports_class_context(estimator):
     return bool(getattr(estimator, "supports_class_context", False))
 
 
-def check_X_for_meta(estimator, X, y="no_validation", *, reset):
-    """Validate ``X`` (and ``y``) for a meta-estimator wrapping skgen generators.
-
-    Arrays are checked fully (float, finite, 2-D, column count); DataFrames
-    keep their mixed dtypes for the inner generator's TabularEncoder, and only
-    their column names and count are recorded or checked here.
-    """
-    if isinstance(X, pd.DataFrame):
-        if not reset and X.shape[1] != estimator.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but {type(estimator).__name__} is "
-                f"expecting {estimator.n_features_in_} features as input."
-            )
-        X = validate_data(estimator, X, reset=reset, skip_check_array=True)
-        if X.shape[0] == 0:
-            raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
-        if isinstance(y, str) and y == "no_validation":
-            return X
-        if y is None:
-            raise ValueError(
-                f"This {type(estimator).__name__} estimator requires y to be passed, "
-                "but the target y is None."
-            )
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(X, y)
-        return X, y
-    return validate_data(estimator, X, y, reset=reset, dtype=[np.float64, np.float32])
-
-
-# What TabularEncoder says when a row has a category (or a missing value) that
-# the training rows never had; any other ValueError is a real error.
-_ZERO_PROBABILITY = "the model gives them no probability"
-
-
-def score_rows(estimator, X):
-    """``estimator.score_samples(X)``, with -inf for DataFrame rows it cannot score.
-
-    A generator fit on a DataFrame raises a ValueError for a category (or a
-    missing value) its training rows never had: it gives such rows no
-    probability. Here those rows get a log-density of -inf and the other rows
-    their score; the failing rows are found by bisection, so a few of them
-    cost a few extra calls. Any other error (a text in a numeric column, an
-    array input) is raised as it is.
-    """
-    if not isinstance(X, pd.DataFrame):
-        return estimator.score_samples(X)
-    try:
-        return estimator.score_samples(X)
-    except ValueError as exc:
-        if _ZERO_PROBABILITY not in str(exc):
-            raise
-        if X.shape[0] == 1:
-            return np.array([-np.inf])
-    half = X.shape[0] // 2
-    return np.concatenate(
-        [score_rows(estimator, X.iloc[:half]), score_rows(estimator, X.iloc[half:])]
-    )
-
-
-class ClassConditional(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class ClassConditional(ClassifierMixin, BaseMetaEstimator):
     """Class-conditional generator and generative classifier.
 
     Learns p(x | y) with one clone of ``estimator`` per class (fitted in
@@ -180,8 +120,7 @@ class ClassConditional(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         -------
         self : object
         """
-        X, y = check_X_for_meta(self, X, y=y, reset=True)
-        check_classification_targets(y)
+        X, y = self._check_X_classes(X, y)
         self.classes_, y_codes, self.class_count_ = np.unique(
             y, return_inverse=True, return_counts=True
         )
@@ -215,7 +154,7 @@ class ClassConditional(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     def _class_log_likelihood(self, X):
         """``(n_samples, n_classes)`` array of log p(x | class)."""
         check_is_fitted(self)
-        X = check_X_for_meta(self, X, reset=False)
+        X = self._check_X(X, reset=False)
         if len(self.estimators_) == 1:  # one natively conditional model
             shared = self.estimators_[0]
             columns = [

@@ -104,7 +104,7 @@ class EvaluationReport:
         return self._figures(None, max_columns)
 
     def _figures(self, figure_factory, max_columns):
-        from .. import plotting
+        from . import _figures as plotting
 
         new = figure_factory or (lambda: None)
         return {

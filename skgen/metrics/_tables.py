@@ -156,8 +156,8 @@ class FeatureSpace:
             # Undo the encoder's standardisation: original units.
             continuous = [c for c in self.encoder_.columns_ if is_continuous(c.kind)]
             for j, column in zip(self.value_columns_, continuous):
-                self.offset_[j] = -column.mean / column.scale
-                self.scale_[j] = 1.0 / column.scale
+                self.offset_[j] = -column.encoding.mean / column.encoding.scale
+                self.scale_[j] = 1.0 / column.encoding.scale
         else:
             values = encoded[:, self.value_columns_]
             self.offset_[self.value_columns_] = values.mean(axis=0)

@@ -1,9 +1,27 @@
-"""Deep generative models: torch modules trained through skorch (imports torch)."""
+"""Deep generative models: torch modules trained through skorch (imports torch).
 
+The training machinery lives here (:class:`GenerativeNet`,
+:class:`NeuralGenerator`, :class:`TabularHead`); the models live in one
+sub-package per family and are also reachable as ``skgen.neural.<Name>``.
+"""
+
+import importlib
+
+from .._registry import MODELS
 from ._base import NeuralGenerator
-from ._head import TabularHead
 from ._net import GenerativeNet
-from .autoencoder import Autoencoder
-from .vae import VAE
+from .modules import TabularHead
 
-__all__ = ["Autoencoder", "GenerativeNet", "NeuralGenerator", "TabularHead", "VAE"]
+_FAMILY_MODELS = sorted(name for name, module in MODELS.items() if module.startswith(__name__))
+
+__all__ = ["GenerativeNet", "NeuralGenerator", "TabularHead", *_FAMILY_MODELS]
+
+
+def __getattr__(name):
+    if name in _FAMILY_MODELS:
+        return getattr(importlib.import_module(MODELS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_FAMILY_MODELS))

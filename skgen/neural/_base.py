@@ -15,8 +15,8 @@ from skorch.dataset import ValidSplit
 from ..base import BaseGenerator
 from ..utils import seed_from
 from ..utils._sklearn import Interval, StrOptions, _fit_context
-from ._head import all_continuous_layout
 from ._net import GenerativeNet, cpu_copy
+from .modules.tabular_head import all_continuous_layout
 
 __all__ = ["NeuralGenerator"]
 

@@ -1,6 +1,16 @@
-"""Utilities: estimator discovery, random state and validation helpers."""
+"""Utilities (the bottom layer: nothing here imports the rest of skgen)."""
 
 from ._discovery import all_estimators
 from ._random import as_generator, seed_from
+from ._tables import concat_rows, take_rows
+from ._validation import check_n_samples, check_X_for_meta
 
-__all__ = ["all_estimators", "as_generator", "seed_from"]
+__all__ = [
+    "all_estimators",
+    "as_generator",
+    "check_X_for_meta",
+    "check_n_samples",
+    "concat_rows",
+    "seed_from",
+    "take_rows",
+]

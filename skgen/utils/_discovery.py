@@ -1,19 +1,41 @@
-"""Listing of skgen's public estimators."""
+"""Listing of skgen's public estimators, found by walking the package."""
 
 import importlib
 import inspect
+import os
+import pkgutil
 
-# Modules that define public generators. Deep-model modules belong here too:
-# they import torch, which then happens only when all_estimators() is called.
-_ESTIMATOR_MODULES = (
-    "skgen.mixture",
-    "skgen.density",
-    "skgen.neural",
-)
+__all__ = ["all_estimators"]
+
+# The package's folder and name, found without importing the package itself.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_PACKAGE = __name__.split(".")[0]
+# Running it would start the command line.
+_NOT_IMPORTED = {f"{_PACKAGE}.__main__"}
+
+
+def _is_generator(obj):
+    """A public, concrete class that implements skgen's generator contract.
+
+    The test is by protocol (``fit``, ``sample``, ``score_samples`` and a
+    ``score_kind``) rather than by base class, so that discovery, which sits
+    in the bottom layer, imports nothing from the layers above it.
+    """
+    return (
+        inspect.isclass(obj)
+        and not obj.__name__.startswith("_")
+        and not inspect.isabstract(obj)
+        and isinstance(getattr(obj, "score_kind", None), str)
+        and all(callable(getattr(obj, method, None)) for method in ("fit", "sample", "score_samples"))
+    )
 
 
 def all_estimators():
     """Return ``[(name, class), ...]`` for every public skgen generator, sorted by name.
+
+    Every module of the package is imported (the deep models' ones import
+    torch) and each class defined there that follows the generator contract
+    is listed, so a new model is found as soon as its file exists.
 
     Examples
     --------
@@ -22,18 +44,12 @@ def all_estimators():
     >>> "GaussianCopula" in names
     True
     """
-    from ..base import BaseGenerator
-
     found = {}
-    for module_name in _ESTIMATOR_MODULES:
-        module = importlib.import_module(module_name)
-        for name, obj in inspect.getmembers(module, inspect.isclass):
-            if (
-                issubclass(obj, BaseGenerator)
-                and not name.startswith("_")
-                and not inspect.isabstract(obj)
-                and obj.__module__.startswith("skgen")
-                and name in getattr(module, "__all__", ())
-            ):
+    for info in pkgutil.walk_packages([_PACKAGE_DIR], f"{_PACKAGE}."):
+        if info.name in _NOT_IMPORTED:
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if _is_generator(obj) and obj.__module__ == module.__name__:
                 found[name] = obj
     return sorted(found.items())

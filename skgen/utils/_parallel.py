@@ -1,25 +1,9 @@
-"""Helpers shared by the meta-estimators: row selection and per-class fits in parallel."""
+"""Per-subset fits in parallel, and seeding of cloned estimators."""
 
-import numpy as np
-import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
 
-__all__ = ["clone_with_default_seed", "concat_rows", "fit_clones", "take_rows"]
-
-
-def take_rows(X, index):
-    """Rows ``index`` (boolean mask or integer positions) of an array or DataFrame."""
-    if isinstance(X, (pd.DataFrame, pd.Series)):
-        return X.iloc[index]
-    return X[index]
-
-
-def concat_rows(parts):
-    """Stack the rows of arrays or DataFrames (of one kind) in order."""
-    if isinstance(parts[0], (pd.DataFrame, pd.Series)):
-        return pd.concat(parts, ignore_index=True)
-    return np.concatenate([np.asarray(part) for part in parts], axis=0)
+__all__ = ["clone_with_default_seed", "fit_clones"]
 
 
 def clone_with_default_seed(estimator, seed):

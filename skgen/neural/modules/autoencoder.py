@@ -3,8 +3,8 @@
 import torch
 from torch import nn
 
-from .._head import TabularHead
 from .mlp import make_mlp
+from .tabular_head import TabularHead
 
 __all__ = ["AutoencoderModule"]
 

@@ -5,8 +5,8 @@ import math
 import torch
 from torch import nn
 
-from .._head import TabularHead, standard_normal
 from .mlp import make_mlp
+from .tabular_head import TabularHead, standard_normal
 
 __all__ = ["VAEModule"]
 

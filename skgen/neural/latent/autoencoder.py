@@ -5,12 +5,12 @@ from numbers import Integral, Real
 import torch
 from sklearn.mixture import GaussianMixture
 
-from ..base import LatentMixin
-from ..utils._sklearn import Interval
-from ._base import NeuralGenerator
-from ._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
-from ._head import standard_normal
-from .modules import AutoencoderModule
+from ...base import LatentMixin
+from ...utils._sklearn import Interval
+from .._base import NeuralGenerator
+from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
+from ..modules import AutoencoderModule
+from ..modules.tabular_head import standard_normal
 
 __all__ = ["Autoencoder"]
 

@@ -4,12 +4,12 @@ from numbers import Integral, Real
 
 import torch
 
-from ..base import LatentMixin
-from ..utils._sklearn import Interval
-from ._base import NeuralGenerator
-from ._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
-from ._noise import row_keyed_normal
-from .modules import VAEModule
+from ...base import LatentMixin
+from ...utils._sklearn import Interval
+from .._base import NeuralGenerator
+from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
+from .._noise import row_keyed_normal
+from ..modules import VAEModule
 
 __all__ = ["VAE"]
 

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..preprocessing import Span
+from ...preprocessing import Span
 
 __all__ = ["TabularHead", "all_continuous_layout", "standard_normal", "gumbel"]
 

@@ -15,13 +15,12 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import linalg
 from scipy.special import logsumexp
-from sklearn import mixture as sk_mixture
 
-from .base import BaseGenerator, LatentMixin
-from .preprocessing import MixedTable
-from .utils._sklearn import Interval, StrOptions
+from ..base import BaseGenerator, LatentMixin
+from ..preprocessing import MixedTable
+from ..utils._sklearn import Interval, StrOptions
 
-__all__ = ["GaussianMixture", "BayesianGaussianMixture"]
+__all__ = ["_BaseMixture"]
 
 _LOG_2PI = np.log(2 * np.pi)
 
@@ -175,143 +174,3 @@ class _BaseMixture(LatentMixin, BaseGenerator):
         ]
         codes = np.column_stack(codes) if codes else np.empty((n_samples, 0), np.intp)
         return MixedTable(continuous, codes, [c.shape[1] for c in self.category_probs_])
-
-
-class GaussianMixture(_BaseMixture):
-    """Gaussian mixture model, for numeric arrays and mixed-type tables.
-
-    scikit-learn's :class:`~sklearn.mixture.GaussianMixture` runs inside with
-    the same parameters, so on a numeric array the fitted mixture and its
-    scores are scikit-learn's. On a DataFrame, discrete columns and missing
-    values are modelled per component (see the module docstring), which keeps
-    ``score_samples`` an exact log-density in the original space.
-
-    Parameters
-    ----------
-    n_components : int, default=1
-    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
-    tol : float, default=1e-3
-    reg_covar : float, default=1e-6
-    max_iter : int, default=100
-    n_init : int, default=1
-    init_params : {"kmeans", "k-means++", "random", "random_from_data"}, default="kmeans"
-    pseudocount : float, default=0.1
-        Added to each category and missingness count per component, so no
-        category seen in training gets probability zero in any component
-        (kept small so that rare missing values are not inflated).
-    random_state : int, RandomState instance or None, default=None
-        Passed unchanged to scikit-learn's mixture; also seeds ``sample``.
-
-    Attributes
-    ----------
-    weights_ : ndarray of shape (n_components,)
-    means_ : ndarray of shape (n_components, n_continuous)
-        Means of the continuous columns (scaled as the encoder says for DataFrames).
-    covariances_ : ndarray of shape (n_components, n_continuous, n_continuous)
-        Full covariance of the continuous columns, whatever ``covariance_type``.
-    category_probs_ : list of ndarray of shape (n_components, n_categories)
-    missing_probs_ : ndarray of shape (n_components, n_continuous)
-    mixture_ : sklearn.mixture.GaussianMixture
-    converged_, n_iter_ : as in scikit-learn.
-
-    Examples
-    --------
-    >>> from skgen import GaussianMixture
-    >>> from skgen.datasets import load_penguins
-    >>> model = GaussianMixture(n_components=3, random_state=0).fit(load_penguins())
-    >>> model.sample(5).shape
-    (5, 8)
-    >>> model.transform(load_penguins()).shape
-    (344, 3)
-    """
-
-    _sklearn_class = sk_mixture.GaussianMixture
-
-    def __init__(
-        self,
-        n_components=1,
-        *,
-        covariance_type="full",
-        tol=1e-3,
-        reg_covar=1e-6,
-        max_iter=100,
-        n_init=1,
-        init_params="kmeans",
-        pseudocount=0.1,
-        random_state=None,
-    ):
-        self.n_components = n_components
-        self.covariance_type = covariance_type
-        self.tol = tol
-        self.reg_covar = reg_covar
-        self.max_iter = max_iter
-        self.n_init = n_init
-        self.init_params = init_params
-        self.pseudocount = pseudocount
-        self.random_state = random_state
-
-
-class BayesianGaussianMixture(_BaseMixture):
-    """Variational Bayesian Gaussian mixture, for numeric arrays and mixed-type tables.
-
-    scikit-learn's :class:`~sklearn.mixture.BayesianGaussianMixture` runs
-    inside; unneeded components get weights near zero, so ``n_components`` is
-    an upper bound. ``score_samples`` is the exact log-density of the mixture
-    at the posterior-mean parameters (``weights_``, ``means_``,
-    ``covariances_``), a proper density unlike scikit-learn's variational score.
-
-    Parameters
-    ----------
-    n_components : int, default=1
-    covariance_type : {"full", "tied", "diag", "spherical"}, default="full"
-    weight_concentration_prior_type : {"dirichlet_process", "dirichlet_distribution"}, \
-default="dirichlet_process"
-    weight_concentration_prior : float or None, default=None
-    tol, reg_covar, max_iter, n_init, init_params, pseudocount, random_state :
-        As in :class:`GaussianMixture`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skgen import BayesianGaussianMixture
-    >>> X = np.random.default_rng(0).normal(size=(200, 2))
-    >>> model = BayesianGaussianMixture(n_components=5, random_state=0).fit(X)
-    >>> model.sample(3, random_state=0).shape
-    (3, 2)
-    """
-
-    _parameter_constraints = {
-        **_BaseMixture._parameter_constraints,
-        "weight_concentration_prior_type": [
-            StrOptions({"dirichlet_process", "dirichlet_distribution"})
-        ],
-        "weight_concentration_prior": [None, Interval(Real, 0.0, None, closed="neither")],
-    }
-    _sklearn_class = sk_mixture.BayesianGaussianMixture
-
-    def __init__(
-        self,
-        n_components=1,
-        *,
-        covariance_type="full",
-        weight_concentration_prior_type="dirichlet_process",
-        weight_concentration_prior=None,
-        tol=1e-3,
-        reg_covar=1e-6,
-        max_iter=100,
-        n_init=1,
-        init_params="kmeans",
-        pseudocount=0.1,
-        random_state=None,
-    ):
-        self.n_components = n_components
-        self.covariance_type = covariance_type
-        self.weight_concentration_prior_type = weight_concentration_prior_type
-        self.weight_concentration_prior = weight_concentration_prior
-        self.tol = tol
-        self.reg_covar = reg_covar
-        self.max_iter = max_iter
-        self.n_init = n_init
-        self.init_params = init_params
-        self.pseudocount = pseudocount
-        self.random_state = random_state

@@ -1,75 +1,28 @@
-"""Reversible encoding of mixed-type tables: the one place that knows column types.
+"""TabularEncoder: reversible encoding of mixed-type tables, the one place that knows column types."""
 
-:class:`TabularEncoder` turns a DataFrame with continuous, integer, datetime,
-boolean and categorical columns (with missing values) into a float matrix that
-models can work on, describes that matrix with ``layout_`` spans for neural
-output heads, returns the log-abs-det-Jacobian that keeps scores in the
-original data space, and restores the original table in ``inverse_transform``.
-"""
-
-import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from scipy import special
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
-from .utils import as_generator
-from .utils._sklearn import Interval, StrOptions, _fit_context
+from ..exceptions import ZeroProbabilityError
+from ..utils import as_generator
+from ..utils._sklearn import Interval, StrOptions, _fit_context
+from ._layout import CONTINUOUS_KINDS, DISCRETE_KINDS, MixedTable, Span, one_hot
+from ._mode import ModeEncoding
+from ._quantile import QuantileEncoding
+from ._standard import StandardEncoding
 
-__all__ = ["Span", "TabularEncoder", "MixedTable"]
+__all__ = ["TabularEncoder"]
 
-CONTINUOUS_KINDS = ("continuous", "integer", "datetime")
-DISCRETE_KINDS = ("categorical", "boolean")
+# One class per continuous encoding; each maps a column's observed values.
+_ENCODINGS = {"standard": StandardEncoding, "quantile": QuantileEncoding, "mode": ModeEncoding}
 
 # Resolutions tried, coarsest first, when restoring datetimes (in nanoseconds).
 _DATETIME_STEPS_NS = (86_400 * 10**9, 3_600 * 10**9, 60 * 10**9, 10**9, 10**6, 10**3, 1)
-
-
-@dataclass(frozen=True)
-class Span:
-    """A contiguous block of columns in the encoded matrix.
-
-    Attributes
-    ----------
-    column : the original column name.
-    kind : ``"continuous"`` or ``"discrete"``.
-    role : ``"value"`` (a continuous value), ``"mode"`` (mode one-hot of the
-        ``"mode"`` encoding), ``"missing"`` (observed/missing one-hot of a
-        continuous column) or ``"category"`` (one-hot of a discrete column).
-    width : number of encoded columns.
-    activation : what a neural output head should end in: ``"identity"``,
-        ``"tanh"`` or ``"softmax"``.
-    """
-
-    column: object
-    kind: str
-    role: str
-    width: int
-    activation: str
-
-
-@dataclass
-class MixedTable:
-    """Encoded rows split by kind: what classical (non-neural) models work on.
-
-    ``continuous`` is ``(n, p)`` float, scaled as the encoder says, with NaN
-    where the value is missing; ``codes`` is ``(n, q)`` int, one column per
-    discrete column; ``cardinalities`` gives each discrete column's number of
-    codes (missing is a code of its own).
-    """
-
-    continuous: np.ndarray
-    codes: np.ndarray
-    cardinalities: list = field(default_factory=list)
-
-    @property
-    def n_samples(self):
-        return self.continuous.shape[0]
 
 
 @dataclass
@@ -84,13 +37,7 @@ class _Column:
     offset: int = 0  # datetimes: int64 origin, so floats keep precision
     step: int = 1  # datetimes: rounding resolution in the dtype's unit
     datetime_unit: str = "ns"
-    mean: float = 0.0
-    scale: float = 1.0
-    knots: np.ndarray = None  # quantile encoding: x knots ...
-    levels: np.ndarray = None  # ... and their normal scores
-    mode_means: np.ndarray = None  # mode encoding
-    mode_stds: np.ndarray = None
-    mode_weights: np.ndarray = None
+    encoding: object = None  # a fitted StandardEncoding, QuantileEncoding or ModeEncoding
     # discrete columns
     categories: list = None  # values kept, in code order; NaN last if present
     other_values: np.ndarray = None  # values merged into the "other" bucket
@@ -306,12 +253,9 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if values.size == 0:
             raise ValueError(f"Column {series.name!r} has no observed values.")
         column.minimum, column.maximum = float(values.min()), float(values.max())
-        column.mean = float(values.mean())
-        column.scale = float(values.std()) or 1.0
-        if self.continuous == "quantile":
-            self._fit_quantiles(column, values)
-        elif self.continuous == "mode":
-            self._fit_modes(column, values, rng)
+        column.encoding = _ENCODINGS[self.continuous](
+            values, n_quantiles=self.n_quantiles, n_modes=self.n_modes, rng=rng
+        )
         return column
 
     def _infer_kind(self, series, force_discrete):
@@ -391,47 +335,13 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         out[missing] = np.nan
         return out
 
-    def _fit_quantiles(self, column, values):
-        knots, levels = midpoint_ecdf(values, self.n_quantiles)
-        if knots.size == 1:  # a constant column: a unit slope around it
-            knots, levels = knots + np.array([-1.0, 1.0]) * column.scale, special.ndtr([-1.0, 1.0])
-        column.knots = knots
-        column.levels = special.ndtri(levels)  # normal scores of the knots
-
-    def _fit_modes(self, column, values, rng):
-        n_modes = max(1, min(self.n_modes, np.unique(values).size))
-        # A short EM that stops before convergence still gives usable modes.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            bgm = self._mode_mixture(n_modes, rng).fit(values.reshape(-1, 1))
-        keep = bgm.weights_ > 5e-3
-        column.mode_means = bgm.means_.ravel()[keep]
-        column.mode_stds = np.sqrt(bgm.covariances_.ravel()[keep])
-        column.mode_weights = bgm.weights_[keep] / bgm.weights_[keep].sum()
-
-    @staticmethod
-    def _mode_mixture(n_modes, rng):
-        from sklearn.mixture import BayesianGaussianMixture
-
-        return BayesianGaussianMixture(
-            n_components=n_modes,
-            weight_concentration_prior_type="dirichlet_process",
-            weight_concentration_prior=1e-3,
-            max_iter=100,
-            random_state=rng,
-        )
-
     def _build_layout(self):
         layout = []
         for c in self.columns_:
             if c.kind in DISCRETE_KINDS:
                 layout.append(Span(c.name, "discrete", "category", c.n_codes, "softmax"))
                 continue
-            if self.continuous == "mode":
-                layout.append(Span(c.name, "continuous", "value", 1, "tanh"))
-                layout.append(Span(c.name, "discrete", "mode", c.mode_means.size, "softmax"))
-            else:
-                layout.append(Span(c.name, "continuous", "value", 1, "identity"))
+            layout += c.encoding.spans(c.name)
             if c.has_missing:
                 layout.append(Span(c.name, "discrete", "missing", 2, "softmax"))
         return layout
@@ -468,7 +378,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if c.kind in DISCRETE_KINDS:
                 codes.append(self._encode_categories(c, series))
             else:
-                cont.append(self._scale(c, self._to_float_checked(c, series)))
+                cont.append(c.encoding.scale_values(self._to_float_checked(c, series)))
         n = frame.shape[0]
         return MixedTable(
             continuous=np.column_stack(cont) if cont else np.empty((n, 0)),
@@ -484,7 +394,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if np.isinf(values).any():
             raise ValueError(f"Column {column.name!r} contains infinity.")
         if not column.has_missing and np.isnan(values).any():
-            raise ValueError(
+            raise ZeroProbabilityError(
                 f"Column {column.name!r} has missing values but had none when the encoder was "
                 "fit, so the model gives them no probability."
             )
@@ -511,21 +421,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if unknown.any():
             bad = pd.unique(pd.Series(values[unknown], dtype=object))[:5]
             what = "missing values" if missing[unknown].any() else f"unseen categories {list(bad)}"
-            raise ValueError(
+            raise ZeroProbabilityError(
                 f"Column {column.name!r} has {what} that the encoder did not see in fit; "
                 "the model gives them no probability."
             )
         return codes
-
-    def _scale(self, column, values):
-        if self.continuous == "quantile":
-            return _interp_linear_tails(values, column.knots, column.levels)
-        return (values - column.mean) / column.scale
-
-    def _unscale(self, column, z):
-        if self.continuous == "quantile":
-            return _interp_linear_tails(z, column.levels, column.knots)
-        return z * column.scale + column.mean
 
     def inverse_transform_mixed(self, table, random_state=None):
         """Restore the original table from a :class:`MixedTable`."""
@@ -538,7 +438,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if c.kind in DISCRETE_KINDS:
                 out[c.name] = self._decode_categories(c, next(codes), rng)
             else:
-                out[c.name] = self._restore_continuous(c, self._unscale(c, next(cont)))
+                out[c.name] = self._restore_continuous(c, c.encoding.unscale_values(next(cont)))
         return self._assemble(out)
 
     def _assemble(self, columns):
@@ -603,41 +503,27 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         for c in self.columns_:
             series = frame[c.name]
             if c.kind in DISCRETE_KINDS:
-                blocks.append(_one_hot(self._encode_categories(c, series), c.n_codes))
+                blocks.append(one_hot(self._encode_categories(c, series), c.n_codes))
                 continue
             values = self._to_float_checked(c, series)
             missing = np.isnan(values)
-            mode = self._most_likely_mode(c, np.where(missing, c.mean, values))
-            alpha = (np.where(missing, c.mode_means[mode], values) - c.mode_means[mode]) / (
-                4 * c.mode_stds[mode]
-            )
-            blocks.append(np.clip(alpha, -0.99, 0.99)[:, None])
-            blocks.append(_one_hot(mode, c.mode_means.size))
+            blocks += c.encoding.encode_blocks(values, missing)
             if c.has_missing:
-                blocks.append(_one_hot(missing.astype(np.intp), 2))
+                blocks.append(one_hot(missing.astype(np.intp), 2))
         return np.column_stack(blocks).astype(float)
-
-    @staticmethod
-    def _most_likely_mode(column, values):
-        log_resp = (
-            np.log(column.mode_weights)
-            - np.log(column.mode_stds)
-            - 0.5 * ((values[:, None] - column.mode_means) / column.mode_stds) ** 2
-        )
-        return np.argmax(log_resp, axis=1)
 
     def _mixed_to_matrix(self, table):
         blocks = []
         cont, codes = iter(table.continuous.T), iter(table.codes.T)
         for c in self.columns_:
             if c.kind in DISCRETE_KINDS:
-                blocks.append(_one_hot(next(codes), c.n_codes))
+                blocks.append(one_hot(next(codes), c.n_codes))
                 continue
             values = next(cont)
             missing = np.isnan(values)
             blocks.append(np.where(missing, 0.0, values)[:, None])
             if c.has_missing:
-                blocks.append(_one_hot(missing.astype(np.intp), 2))
+                blocks.append(one_hot(missing.astype(np.intp), 2))
         return np.column_stack(blocks).astype(float)
 
     def inverse_transform(self, X, random_state=None):
@@ -659,11 +545,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             if c.kind in DISCRETE_KINDS:
                 codes.append(np.argmax(next(blocks), axis=1))
                 continue
-            value = next(blocks)[:, 0]
-            if self.continuous == "mode":
-                mode = np.argmax(next(blocks), axis=1)
-                value = np.clip(value, -1, 1) * 4 * c.mode_stds[mode] + c.mode_means[mode]
-                value = (value - c.mean) / c.scale  # to "standard" units for _restore
+            value = next(blocks)
+            if self.continuous == "mode":  # back in original units
+                value = c.encoding.decode_blocks(value, next(blocks))
+            else:
+                value = value[:, 0]
             if c.has_missing:
                 value = np.where(np.argmax(next(blocks), axis=1) == 1, np.nan, value)
             cont.append(value)
@@ -681,7 +567,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 if c.kind in DISCRETE_KINDS:
                     out[c.name] = self._decode_categories(c, next(code_it), rng)
                 else:
-                    out[c.name] = self._restore_continuous(c, next(cont_it) * c.scale + c.mean)
+                    out[c.name] = self._restore_continuous(c, next(cont_it))
             return self._assemble(out)
         return self.inverse_transform_mixed(table, random_state=random_state)
 
@@ -709,54 +595,11 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 continue
             values = self._to_float_checked(c, series)
             observed = ~np.isnan(values)
-            total[observed] += self._log_derivative(c, values[observed])
+            total[observed] += c.encoding.log_derivative(values[observed])
         return total
-
-    def _log_derivative(self, column, values):
-        if self.continuous == "standard":
-            return np.full(values.shape, -np.log(column.scale))
-        if self.continuous == "quantile":
-            seg = np.clip(
-                np.searchsorted(column.knots, values, side="right") - 1, 0, column.knots.size - 2
-            )
-            return np.log(np.diff(column.levels)[seg] / np.diff(column.knots)[seg])
-        mode = self._most_likely_mode(column, values)
-        return -np.log(4 * column.mode_stds[mode])
-
-
-def midpoint_ecdf(values, max_knots):
-    """Knots and levels of the linearly interpolated mid-point empirical CDF.
-
-    Each distinct value sits at the middle of its probability step, so levels
-    lie strictly inside (0, 1) and tied values (integers) keep their
-    probability after interpolation and rounding. At most ``max_knots``
-    knots, evenly spread over the distinct values.
-    """
-    knots, counts = np.unique(values, return_counts=True)
-    levels = (np.cumsum(counts) - counts / 2.0) / values.size
-    if knots.size > max_knots:
-        keep = np.unique(np.linspace(0, knots.size - 1, max_knots).round().astype(int))
-        knots, levels = knots[keep], levels[keep]
-    return knots, levels
-
-
-def _interp_linear_tails(x, xp, fp):
-    """Piecewise-linear interpolation through increasing ``(xp, fp)``, continued
-    linearly beyond both ends with the slopes of the end segments."""
-    out = np.interp(x, xp, fp)
-    low, high = x < xp[0], x > xp[-1]
-    out[low] = fp[0] + (x[low] - xp[0]) * (fp[1] - fp[0]) / (xp[1] - xp[0])
-    out[high] = fp[-1] + (x[high] - xp[-1]) * (fp[-1] - fp[-2]) / (xp[-1] - xp[-2])
-    return out
 
 
 def _nullable(dtype):
     return isinstance(dtype, pd.api.extensions.ExtensionDtype) or np.issubdtype(
         np.dtype(dtype), np.floating
     )
-
-
-def _one_hot(codes, width):
-    out = np.zeros((codes.shape[0], width))
-    out[np.arange(codes.shape[0]), codes] = 1.0
-    return out

@@ -1,0 +1,1 @@
+"""Latent-variable deep models: autoencoders and variational autoencoders."""
