@@ -1,20 +1,31 @@
-"""Base classes implementing skgen's estimator contract once for every model.
+"""Base classes implementing skgen's estimator contract once for every model and kind of data.
 
 A generator subclasses :class:`BaseGenerator` and implements a few private
 hooks on data already validated and encoded:
 
 - ``_fit(data, seed)``: learn from ``data``;
-- ``_score_samples(data)``: log-density of each row in the encoded space;
-- ``_sample(n_samples, rng)``: draw rows in the encoded space;
+- ``_score_samples(data)``: log-density of each unit (row, sequence,
+  document, image) in the encoded space;
+- ``_sample(n_samples, rng, **params)``: draw units in the encoded space;
 - ``_transform(data)`` / ``_inverse_transform(Z)``: only with :class:`LatentMixin`.
 
-``data`` is what the class attribute ``_input_view`` asks for: ``"mixed"``
-gives a :class:`skgen.preprocessing.MixedTable` (scaled continuous columns with
-NaN where missing, plus integer codes of discrete columns), ``"matrix"`` the
-float matrix of :meth:`TabularEncoder.transform`. A numeric array is used as it
-is (no NaN allowed); a DataFrame goes through a :class:`TabularEncoder`, and
-the base class adds the encoder's log-Jacobian to scores and decodes samples
-back to a DataFrame with the original columns, dtypes and missing values.
+Which kinds of data a model takes is the class attribute ``_data_kinds``
+(``"table"``, ``"sequence"``, ``"text"``, ``"image"``; tables and images by
+default). ``fit`` finds the kind of its input (:func:`skgen.preprocessing.data_kind_of`)
+and keeps a *codec* for it (``codec_``), one small class per kind in
+:mod:`skgen.preprocessing`, which validates input, encodes it, adds its
+log-Jacobian to scores, and decodes samples back to the caller's container.
+``data`` is, by kind:
+
+- table: what ``_input_view`` asks for: ``"mixed"`` gives a
+  :class:`~skgen.preprocessing.MixedTable` (scaled continuous columns with
+  NaN where missing, plus integer codes of discrete columns), ``"matrix"`` the
+  float matrix of :meth:`TabularEncoder.transform`. A numeric array is used
+  as it is; a DataFrame goes through a :class:`TabularEncoder` (``encoder_``);
+- image: for ``_image_view = "flat"`` (tabular models), rows of pixels in the
+  table form above; for ``"image"``, an ``(n, C, H, W)`` float array;
+  discrete images are dequantised when ``_dequantize_images`` is True;
+- sequence and text: a :class:`~skgen.preprocessing.Sequences`.
 """
 
 from abc import ABCMeta, abstractmethod
@@ -24,9 +35,15 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, DensityMixin, TransformerMixin
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from .preprocessing import MixedTable, TabularEncoder
+from .preprocessing import (
+    ImageCodec,
+    SequenceCodec,
+    TableCodec,
+    TextCodec,
+    data_kind_of,
+)
 from .utils import as_generator, check_n_samples, seed_from
 from .utils._sklearn import _fit_context
 
@@ -46,52 +63,87 @@ class GenerativeMixin:
 
     score_kind = "exact"
 
-    def score(self, X, y=None):
+    def score(self, X, y=None, **params):
         """Mean of :meth:`score_samples` over the rows of ``X`` (higher is better).
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
+        X : array-like or DataFrame of shape (n_samples, n_features), or another kind of data
         y : ignored
+        **params
+            Passed to ``score_samples`` (``lengths`` for sequence models).
 
         Returns
         -------
         score : float
         """
-        return float(np.mean(self.score_samples(X)))
+        return float(np.mean(self.score_samples(X, **params)))
 
 
 class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of every skgen generator (see the module docstring)."""
 
+    #: Kinds of data ``fit`` takes.
+    _data_kinds = ("table", "image")
+    #: Form of a table (and of flattened images) for ``_fit``: "mixed" or "matrix".
     _input_view = "mixed"
+    #: Form of images for ``_fit``: "flat" rows or "image" arrays (n, C, H, W).
+    _image_view = "flat"
+    #: Whether discrete images are dequantised for this (continuous) density.
+    _dequantize_images = True
     _parameter_constraints = {"random_state": ["random_state"]}
 
     # ---------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, lengths=None):
         """Learn the distribution of ``X``.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or DataFrame
-            Numeric array, or a DataFrame with any mix of numeric, integer,
-            boolean, categorical and datetime columns and missing values.
+        X : array-like of shape (n_samples, n_features), DataFrame, or another kind of data
+            A table: numeric array, or a DataFrame with any mix of numeric,
+            integer, boolean, categorical and datetime columns and missing
+            values; or, for models that take them, images, sequences or
+            text (see ``docs/contract.md``).
         y : ignored
             Accepted for compatibility with scikit-learn; class-conditional
             generation is the job of :class:`skgen.ClassConditional`.
+        lengths : array-like of int, default=None
+            For sequence models: the length of each sequence in ``X`` (rows
+            of all sequences end to end, as hmmlearn takes them).
 
         Returns
         -------
         self : object
         """
-        seed = seed_from(self.random_state)
-        data = self._validate_input(X, reset=True)
+        data, seed = self._begin_fit(X, lengths)
         self._fit(data, seed)
+        self._end_fit(seed)
+        return self
+
+    def _begin_fit(self, X, lengths=None):
+        """Validate and encode the training data; returns it with the fit's int seed."""
+        seed = seed_from(self.random_state)
+        kind = data_kind_of(X, lengths, self._data_kinds, type(self).__name__)
+        codec = self._make_codec(kind)
+        data = codec.fit(self, X, lengths=lengths, seed=seed)
+        self.codec_ = codec
+        self.encoder_ = getattr(codec, "encoder", None)
+        return data, seed
+
+    def _end_fit(self, seed):
         # The generator that sample() draws from when given no random_state:
         # seeded from fit's seed, so a refit restarts the same sequence.
         self._sampling_rng_ = np.random.default_rng([seed, 1])
-        return self
+
+    def _make_codec(self, kind):
+        if kind == "table":
+            return TableCodec(self._input_view, self._encoder_params())
+        if kind == "image":
+            return ImageCodec(self._image_view, self._dequantize_images, self._input_view)
+        if kind == "sequence":
+            return SequenceCodec()
+        return TextCodec()
 
     @abstractmethod
     def _fit(self, data, seed):
@@ -101,49 +153,20 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         """Parameters of the TabularEncoder used for DataFrame input."""
         return {"continuous": "standard"}
 
-    def _validate_input(self, X, *, reset):
-        if isinstance(X, pd.DataFrame):
-            X = validate_data(self, X, reset=reset, skip_check_array=True)
-            if reset:
-                self.encoder_ = TabularEncoder(**self._encoder_params()).fit(X)
-            if X.shape[0] == 0:
-                raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
-            return self._encode(X)
-        if not reset and getattr(self, "encoder_", None) is not None:
-            # Fit on a DataFrame, called with an array: scikit-learn warns about
-            # the missing names; the columns are taken to be in fit's order.
-            X = validate_data(self, X, reset=False, dtype=None, ensure_all_finite=False)
-            return self._encode(pd.DataFrame(X, columns=self.feature_names_in_))
-        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
-        if reset:
-            self.encoder_ = None
-        X = np.asarray(X, dtype=np.float64)
-        if self._input_view == "mixed":
-            return MixedTable(X, np.empty((X.shape[0], 0), dtype=np.intp), [])
-        return X
-
-    def _encode(self, frame):
-        if self._input_view == "mixed":
-            return self.encoder_.transform_mixed(frame)
-        return self.encoder_.transform(frame)
+    def _validate_input(self, X, *, lengths=None):
+        """``X`` validated against the training data and encoded for the model."""
+        check_is_fitted(self)
+        return self.codec_.encode(self, X, lengths=lengths)
 
     def _decode(self, data, rng):
-        """Model-space rows back to the container the model was fit on."""
-        if self.encoder_ is None:
-            return data.continuous if isinstance(data, MixedTable) else np.asarray(data)
-        if isinstance(data, MixedTable):
-            return self.encoder_.inverse_transform_mixed(data, random_state=rng)
-        return self.encoder_.inverse_transform(data, random_state=rng)
+        """Model-space units back to the container the model was fit on."""
+        return self.codec_.decode(data, rng)
 
-    def _log_jacobian(self, X):
-        if self.encoder_ is None:
-            return 0.0
-        if not isinstance(X, pd.DataFrame):
-            X = pd.DataFrame(np.asarray(X), columns=self.feature_names_in_)
-        return self.encoder_.log_abs_det_jacobian(X)
+    def _log_jacobian(self, X, lengths=None):
+        return self.codec_.log_jacobian(self, X, lengths=lengths)
 
     # ------------------------------------------------------------ scoring
-    def score_samples(self, X):
+    def score_samples(self, X, *, lengths=None):
         """Log-density of each row of ``X`` in the original data space.
 
         Continuous columns are scored with respect to Lebesgue measure,
@@ -152,24 +175,28 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         are comparable. ``score_kind`` says whether the value is exact, a
         bound, an estimate, unnormalised or a reconstruction score.
 
+        For sequences, text and images the unit is a sequence, a document or
+        an image: one value each.
+
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or DataFrame
+        X : array-like of shape (n_samples, n_features), DataFrame, or another kind of data
+        lengths : array-like of int, default=None
+            For sequence models: the length of each sequence in ``X``.
 
         Returns
         -------
         log_density : ndarray of shape (n_samples,)
         """
-        check_is_fitted(self)
-        data = self._validate_input(X, reset=False)
-        return self._score_samples(data) + self._log_jacobian(X)
+        data = self._validate_input(X, lengths=lengths)
+        return self._score_samples(data) + self._log_jacobian(X, lengths)
 
     @abstractmethod
     def _score_samples(self, data):
         """Log-density of each row of ``data`` in the encoded space."""
 
     # ----------------------------------------------------------- sampling
-    def sample(self, n_samples=1, *, random_state=None, n_jobs=None, conditions=None):
+    def sample(self, n_samples=1, *, random_state=None, n_jobs=None, conditions=None, **params):
         """Draw new rows from the fitted model.
 
         Parameters
@@ -191,12 +218,19 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
             rejection sampling on discrete columns (categorical, boolean, or
             ``None``/NaN for "missing") and store the share of draws accepted
             in ``last_acceptance_rate_``.
+        **params
+            Options of the kind of data or of the model: ``length`` (an int,
+            or one per sequence; default: drawn from the training lengths)
+            for sequence models; e.g. ``max_length``, ``temperature`` or
+            ``prompt`` for text models.
 
         Returns
         -------
-        X_new : DataFrame or ndarray of shape (n_samples, n_features_in_)
+        X_new : DataFrame or ndarray of shape (n_samples, n_features_in_), or another kind
             A DataFrame with the training columns, dtypes, categories and
-            missing values if the model was fit on one, else an ndarray.
+            missing values if the model was fit on one, else an ndarray; for
+            other kinds, the container ``fit`` received (``(X, lengths)`` or
+            a list of sequences, a list of strings, an array of images).
         """
         check_is_fitted(self)
         n_samples = check_n_samples(n_samples)
@@ -204,20 +238,21 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         if conditions:
             return self._sample_conditioned(n_samples, self._check_conditions(conditions), rng)
         if n_samples <= SAMPLE_CHUNK_SIZE:
-            return self._sample_decoded(n_samples, rng)
+            return self._sample_decoded(n_samples, rng, params)
         sizes = [SAMPLE_CHUNK_SIZE] * (n_samples // SAMPLE_CHUNK_SIZE)
         if n_samples % SAMPLE_CHUNK_SIZE:
             sizes.append(n_samples % SAMPLE_CHUNK_SIZE)
         chunks = Parallel(n_jobs=n_jobs)(
-            delayed(self._sample_decoded)(size, child)
+            delayed(self._sample_decoded)(size, child, params)
             for size, child in zip(sizes, rng.spawn(len(sizes)))
         )
-        if isinstance(chunks[0], pd.DataFrame):
-            return pd.concat(chunks, ignore_index=True)
-        return np.concatenate(chunks)
+        return self.codec_.concat(chunks)
 
-    def _sample_decoded(self, n_samples, rng):
-        return self._decode(self._sample(n_samples, rng), rng)
+    def _sample_decoded(self, n_samples, rng, params=None):
+        params = dict(params or {})
+        if isinstance(self.codec_, SequenceCodec):
+            params["lengths"] = self.codec_.sample_lengths(n_samples, params.pop("length", None), rng)
+        return self._decode(self._sample(n_samples, rng, **params), rng)
 
     def _check_conditions(self, conditions):
         if not isinstance(conditions, dict):
@@ -272,7 +307,11 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
 
     @abstractmethod
     def _sample(self, n_samples, rng):
-        """Draw ``n_samples`` rows in the encoded space with the numpy Generator ``rng``."""
+        """Draw ``n_samples`` units in the encoded space with the numpy Generator ``rng``.
+
+        Sequence models also receive ``lengths`` (one per sequence); other
+        keyword options of ``sample`` arrive as keyword arguments.
+        """
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "_sampling_rng_")
@@ -286,19 +325,20 @@ class LatentMixin(TransformerMixin):
     """Adds ``transform`` (latent representation) and, for models that define
     ``_inverse_transform``, ``inverse_transform`` (decode latent points)."""
 
-    def transform(self, X):
+    def transform(self, X, *, lengths=None):
         """Latent representation of each row of ``X``.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or DataFrame
+        X : array-like of shape (n_samples, n_features), DataFrame, or another kind of data
+        lengths : array-like of int, default=None
+            For sequence models: the length of each sequence in ``X``.
 
         Returns
         -------
         Z : ndarray of shape (n_samples, n_components)
         """
-        check_is_fitted(self)
-        return self._transform(self._validate_input(X, reset=False))
+        return self._transform(self._validate_input(X, lengths=lengths))
 
     @available_if(_has_decoder)
     def inverse_transform(self, Z):

@@ -66,7 +66,7 @@ class ConditionalDiagonalGaussian(DiagonalGaussian):
         return self.class_means_[np.searchsorted(self.context_classes_, np.asarray(y))]
 
     def score_samples(self, X, y=None):
-        data = self._validate_input(X, reset=False)
+        data = self._validate_input(X)
         return norm.logpdf(data, self._means_for(y), self.scale_).sum(axis=1)
 
     def sample(self, n_samples=1, *, y=None, random_state=None):
