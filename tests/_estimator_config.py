@@ -31,10 +31,6 @@ FAST_PARAMS = {
 # scikit-learn checks expected to fail: {estimator name: {check name: reason}}.
 EXPECTED_FAILED_CHECKS = {}
 
-# Estimators that do not take mixed-type DataFrames (sequence / text models).
-NOT_TABULAR = set()
-
-
 def estimator_instances():
     return [cls(**FAST_PARAMS.get(name, {})) for name, cls in all_estimators()]
 

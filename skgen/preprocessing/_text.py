@@ -6,10 +6,6 @@ from ._sequences import Sequences
 
 __all__ = ["TextCodec", "n_tokens"]
 
-#: What a symbol outside the vocabulary decodes to in a string.
-UNKNOWN_CHARACTER = "\N{REPLACEMENT CHARACTER}"
-
-
 def _is_token_sequence(item):
     array = np.asarray(item)
     return array.ndim == 1 and (array.size == 0 or array.dtype.kind in "iu")
@@ -34,12 +30,13 @@ class TextCodec:
     distinct token values), each given a code ``0 .. n_symbols - 2`` in
     sorted order; code ``unknown_code = n_symbols - 1`` stands for any symbol
     that ``fit`` never saw, so that a model can give unseen symbols a
-    (small) probability instead of failing. Models receive
-    :class:`Sequences` of codes (one sequence per document, possibly empty)
-    and add their own begin/end symbols. ``sample`` returns a list of strings
-    (or of token arrays with the training dtype); an unknown code decodes to
-    U+FFFD in a string and is never produced for tokens by a model that
-    gives it no mass at sampling time.
+    (small) probability instead of failing, so unseen characters never make
+    scoring crash. The unknown symbol stands for *every* unseen symbol at
+    once: its probability is that of the class of unseen symbols. A model
+    never samples it (it draws from its distribution given a known symbol).
+    Models receive :class:`Sequences` of codes (one sequence per document,
+    possibly empty) and add their own begin/end symbols. ``sample`` returns
+    a list of strings (or of token arrays with the training dtype).
     """
 
     kind = "text"
@@ -106,11 +103,12 @@ class TextCodec:
         return Sequences(codes, lengths)
 
     def decode(self, data, rng):
+        if np.any(np.asarray(data.values) == self.unknown_code):
+            raise ValueError("The model drew the unknown symbol, which has no value to decode to.")
         symbols = np.empty(self.n_symbols, dtype=object)
         symbols[:-1] = self.vocabulary
         if self.is_tokens:
             return [np.asarray(part, dtype=self.token_dtype) for part in self._parts(data, symbols)]
-        symbols[-1] = UNKNOWN_CHARACTER
         return ["".join(part) for part in self._parts(data, symbols)]
 
     @staticmethod
