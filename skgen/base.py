@@ -33,12 +33,15 @@ from abc import ABCMeta, abstractmethod
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
+from scipy import special
 from sklearn.base import BaseEstimator, DensityMixin, TransformerMixin
+from sklearn.utils import column_or_1d
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .preprocessing import (
     ImageCodec,
+    MixedTable,
     SequenceCodec,
     TableCodec,
     TextCodec,
@@ -47,7 +50,13 @@ from .preprocessing import (
 from .utils import as_generator, check_n_samples, seed_from
 from .utils._sklearn import _fit_context
 
-__all__ = ["BaseGenerator", "GenerativeMixin", "LatentMixin", "SCORE_KINDS"]
+__all__ = [
+    "BaseGenerator",
+    "ClassContextMixin",
+    "GenerativeMixin",
+    "LatentMixin",
+    "SCORE_KINDS",
+]
 
 SCORE_KINDS = ("exact", "lower_bound", "estimate", "unnormalized", "reconstruction")
 
@@ -117,9 +126,13 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         self : object
         """
         data, seed = self._begin_fit(X, lengths)
-        self._fit(data, seed)
+        self._fit(data, seed, **self._fit_context_args(y, data))
         self._end_fit(seed)
         return self
+
+    def _fit_context_args(self, y, data):
+        """``{"context": codes}`` for a model of p(x | y) (see :class:`ClassContextMixin`)."""
+        return {}
 
     def _begin_fit(self, X, lengths=None):
         """Validate and encode the training data; returns it with the fit's int seed."""
@@ -242,9 +255,10 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         sizes = [SAMPLE_CHUNK_SIZE] * (n_samples // SAMPLE_CHUNK_SIZE)
         if n_samples % SAMPLE_CHUNK_SIZE:
             sizes.append(n_samples % SAMPLE_CHUNK_SIZE)
+        starts = np.cumsum([0] + sizes[:-1])
         chunks = Parallel(n_jobs=n_jobs)(
-            delayed(self._sample_decoded)(size, child, params)
-            for size, child in zip(sizes, rng.spawn(len(sizes)))
+            delayed(self._sample_decoded)(size, child, _chunk_params(params, start, size))
+            for start, size, child in zip(starts, sizes, rng.spawn(len(sizes)))
         )
         return self.codec_.concat(chunks)
 
@@ -315,6 +329,133 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "_sampling_rng_")
+
+
+def _chunk_params(params, start, size):
+    """``params`` for the units ``start:start + size`` (a per-unit ``context`` is sliced)."""
+    if params.get("context") is None:
+        return params
+    return {**params, "context": params["context"][start : start + size]}
+
+
+class ClassContextMixin:
+    """One model of p(x | y): class labels as a context input, for :class:`skgen.ClassConditional`.
+
+    Put it before the base class (``class M(ClassContextMixin, BaseGenerator)``).
+    ``fit(X, y)`` learns p(x | y) and the class prior (``classes_``,
+    ``class_prior_``); ``fit(X)`` without labels learns p(x), as any
+    generator. The model's hooks receive the classes as integer codes into
+    ``classes_``: ``_fit(data, seed, context)``, ``_score_samples(data,
+    context)`` and ``_sample(n_samples, rng, context=..., **params)``, with
+    ``context=None`` for an unconditional fit.
+
+    - ``score_samples(X, y=labels)`` gives log p(x | y) row by row, and
+      without labels log p(x) = log sum_k p(x | k) p(k);
+    - ``sample(n, y=labels)`` draws one unit per label (one label is
+      repeated), and without labels draws the labels from ``class_prior_``.
+    """
+
+    supports_class_context = True
+
+    def _fit_context_args(self, y, data):
+        if y is None:
+            self.__dict__.pop("classes_", None)
+            return {"context": None}
+        y = column_or_1d(y, warn=True)
+        if y.shape[0] != n_units(data):
+            raise ValueError(f"y has {y.shape[0]} labels for {n_units(data)} units of X.")
+        self.classes_, codes, counts = np.unique(y, return_inverse=True, return_counts=True)
+        self.class_prior_ = counts / counts.sum()
+        return {"context": codes.astype(np.int64)}
+
+    def _context_codes(self, y, n_units):
+        if not hasattr(self, "classes_"):
+            raise ValueError(
+                f"{type(self).__name__} was fit without class labels; y must be None."
+            )
+        y = np.full(n_units, y, dtype=object) if np.ndim(y) == 0 else column_or_1d(y, warn=True)
+        if y.shape[0] != n_units:
+            raise ValueError(f"y has {y.shape[0]} labels for {n_units} units.")
+        codes = np.clip(np.searchsorted(self.classes_, y), 0, self.classes_.size - 1)
+        unseen = self.classes_[codes] != y
+        if np.any(unseen):
+            raise ValueError(
+                f"y contains labels not seen in fit: {np.unique(y[unseen]).tolist()}; "
+                f"known classes are {self.classes_.tolist()}."
+            )
+        return codes.astype(np.int64)
+
+    def score_samples(self, X, y=None, *, lengths=None):
+        """Log-density of each unit: log p(x | y) given labels, else log p(x).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), DataFrame, or another kind of data
+        y : array-like of shape (n_samples,) or None, default=None
+            Class labels of the units. ``None`` marginalises over the classes
+            (or, for a model fit without labels, scores p(x)).
+        lengths : array-like of int, default=None
+            For sequence models: the length of each sequence in ``X``.
+
+        Returns
+        -------
+        log_density : ndarray of shape (n_samples,)
+        """
+        data = self._validate_input(X, lengths=lengths)
+        jacobian = self._log_jacobian(X, lengths)
+        if not hasattr(self, "classes_"):
+            if y is not None:
+                self._context_codes(y, 0)  # raises: fit without labels
+            return self._score_samples(data, None) + jacobian
+        n = n_units(data)
+        if y is not None:
+            return self._score_samples(data, self._context_codes(y, n)) + jacobian
+        per_class = [
+            self._score_samples(data, np.full(n, k, dtype=np.int64))
+            for k in range(self.classes_.size)
+        ]
+        with np.errstate(divide="ignore"):
+            joint = np.column_stack(per_class) + np.log(self.class_prior_)
+        return special.logsumexp(joint, axis=1) + jacobian
+
+    def sample(self, n_samples=1, *, y=None, random_state=None, n_jobs=None, **params):
+        """Draw units, given their class labels.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+        y : label, array-like of shape (n_samples,) or None, default=None
+            One label for all units or one per unit; ``None`` draws the
+            labels from ``class_prior_`` (for a model fit with labels).
+        random_state, n_jobs, **params
+            As in :meth:`BaseGenerator.sample`.
+
+        Returns
+        -------
+        X_new : the container ``fit`` received, with ``n_samples`` units.
+        """
+        check_is_fitted(self)
+        n_samples = check_n_samples(n_samples)
+        context = None
+        if hasattr(self, "classes_"):
+            if y is None:
+                rng = self._sampling_rng_ if random_state is None else as_generator(random_state)
+                context = rng.choice(self.classes_.size, size=n_samples, p=self.class_prior_)
+                random_state = rng
+            else:
+                context = self._context_codes(y, n_samples)
+        elif y is not None:
+            self._context_codes(y, n_samples)  # raises: fit without labels
+        return super().sample(
+            n_samples, random_state=random_state, n_jobs=n_jobs, context=context, **params
+        )
+
+
+def n_units(data):
+    """Number of rows, sequences, documents or images in encoded ``data``."""
+    if isinstance(data, MixedTable):
+        return data.n_samples
+    return data.n_sequences if hasattr(data, "n_sequences") else len(data)
 
 
 def _has_decoder(estimator):

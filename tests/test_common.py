@@ -224,6 +224,7 @@ def test_conditional_sampling(estimator):
 import random  # noqa: E402
 
 import torch  # noqa: E402
+
 from _kind_generators import (  # noqa: E402
     DeepUnigramLM,
     IndependentGaussianSequences,

@@ -12,7 +12,7 @@ from sklearn.base import clone
 from skorch.callbacks import EarlyStopping, ProgressBar
 from skorch.dataset import ValidSplit
 
-from ..base import BaseGenerator
+from ..base import BaseGenerator, n_units
 from ..preprocessing import MixedTable
 from ..utils import seed_from
 from ..utils._sklearn import Interval, StrOptions, _fit_context
@@ -144,7 +144,7 @@ class NeuralGenerator(BaseGenerator):
         self : object
         """
         continuing = self.warm_start and self.__sklearn_is_fitted__()
-        return self._train(X, lengths, continuing=continuing, epochs=self.max_epochs)
+        return self._train(X, y, lengths, continuing=continuing, epochs=self.max_epochs)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y=None, *, lengths=None):
@@ -160,16 +160,24 @@ class NeuralGenerator(BaseGenerator):
         -------
         self : object
         """
-        return self._train(X, lengths, continuing=self.__sklearn_is_fitted__(), epochs=1)
+        return self._train(X, y, lengths, continuing=self.__sklearn_is_fitted__(), epochs=1)
 
-    def _train(self, X, lengths, *, continuing, epochs):
-        """Train for ``epochs`` epochs: a fresh fit, or a continuation of the fitted net."""
+    def _train(self, X, y, lengths, *, continuing, epochs):
+        """Train for ``epochs`` epochs: a fresh fit, or a continuation of the fitted net.
+
+        ``y`` is ignored unless the model takes class labels as a context
+        (:class:`~skgen.base.ClassContextMixin`).
+        """
         try:
             if continuing:
-                self._continue_training(self._validate_input(X, lengths=lengths), epochs)
+                data = self._validate_input(X, lengths=lengths)
+                context = None
+                if getattr(self, "classes_", None) is not None and y is not None:
+                    context = self._context_codes(y, n_units(data))
+                self._continue_training(data, epochs, context)
             else:
                 data, seed = self._begin_fit(X, lengths)
-                self._fit(data, seed, epochs=epochs)
+                self._fit(data, seed, epochs=epochs, **self._fit_context_args(y, data))
                 self._end_fit(seed)
         except Exception:
             # The weights may be NaN or half-trained, and a refit may already have
@@ -181,26 +189,26 @@ class NeuralGenerator(BaseGenerator):
     def _encoder_params(self):
         return {"continuous": getattr(self, "continuous", "standard"), "random_state": self.random_state}
 
-    def _fit(self, data, seed, epochs=None):
+    def _fit(self, data, seed, epochs=None, context=None):
         self._prepare(data)
         device = _resolve_device(self.device)
         with _seeded_torch(seed, device):
             self.net_ = self._make_net(self._build_module(), device, seed)
             self.net_.initialize()
             self.net_.partial_fit(
-                self._model_input(data, np.float32),
+                self._net_input(data, np.float32, context),
                 epochs=self.max_epochs if epochs is None else epochs,
             )
         self._score_seed_ = seed
         self._after_training(data)
 
-    def _continue_training(self, data, epochs):
+    def _continue_training(self, data, epochs, context=None):
         seed = seed_from(self.random_state) + len(self.net_.history)
         # Fine-tuning with a new step size or batch size is what a continuation
         # is for; skorch updates the live optimizer's learning rate in place.
         self.net_.set_params(lr=self.lr, batch_size=self.batch_size)
         with _seeded_torch(seed, self.net_.device):
-            self.net_.partial_fit(self._model_input(data, np.float32), epochs=epochs)
+            self.net_.partial_fit(self._net_input(data, np.float32, context), epochs=epochs)
         self._after_training(data)
 
     def _net_params(self):
@@ -260,6 +268,17 @@ class NeuralGenerator(BaseGenerator):
             data = data.continuous
         return ((data - self.mean_) / self.scale_).astype(dtype)
 
+    def _net_input(self, data, dtype, context=None):
+        """``_model_input``, with the class codes as ``context`` beside it when given.
+
+        The module then receives keyword arguments: ``x`` (or the entries of a
+        dict input) and ``context``.
+        """
+        x = self._model_input(data, dtype)
+        if context is None:
+            return x
+        return {**(x if isinstance(x, dict) else {"x": x}), "context": np.asarray(context)}
+
     def _model_output(self, values):
         """A module's samples (numpy) back in the encoded space of the data."""
         return values * self.scale_ + self.mean_
@@ -280,14 +299,16 @@ class NeuralGenerator(BaseGenerator):
     _evaluations_per_score = 1
 
     # ---------------------------------------------------------- inference
-    def _run(self, fn, data, evaluations_per_row=1):
+    def _run(self, fn, data, evaluations_per_row=1, context=None):
         """Apply ``fn(module, x)`` to float64 chunks of the model input; numpy output.
 
-        Float64 inference makes scores and codes independent of batch size and
-        row order to within rounding, as scikit-learn's invariance checks demand.
+        ``x`` is a tensor, or a dict of tensors for dict inputs and with a
+        class ``context``. Float64 inference makes scores and codes
+        independent of batch size and row order to within rounding, as
+        scikit-learn's invariance checks demand.
         """
         module = self._inference_module_
-        x = self._model_input(data, np.float64)
+        x = self._net_input(data, np.float64, context)
         n_rows = len(next(iter(x.values()))) if isinstance(x, dict) else x.shape[0]
         rows = max(1, _INFERENCE_CHUNK // evaluations_per_row)
         outputs = []
@@ -297,8 +318,8 @@ class NeuralGenerator(BaseGenerator):
                 outputs.append(fn(module, _to_device(chunk, self.net_.device)).cpu().numpy())
         return np.concatenate(outputs)
 
-    def _score_samples(self, data):
-        scores = self._run(self._module_scores, data, self._evaluations_per_score)
+    def _score_samples(self, data, context=None):
+        scores = self._run(self._module_scores, data, self._evaluations_per_score, context)
         if self.score_kind == "reconstruction":
             return scores
         return scores + self._input_log_jacobian()
@@ -313,8 +334,10 @@ class NeuralGenerator(BaseGenerator):
         """A torch.Generator on the model's device, seeded from the numpy Generator ``rng``."""
         return torch.Generator(device=self.net_.device).manual_seed(int(rng.integers(2**63 - 1)))
 
-    def _sample(self, n_samples, rng, **params):
+    def _sample(self, n_samples, rng, context=None, **params):
         generator = self._torch_generator(rng)
+        if context is not None:
+            params["context"] = torch.as_tensor(context, device=self.net_.device)
         with torch.no_grad():
             values = self._module_sample(self._inference_module_, n_samples, generator, **params)
         return self._model_output(values.cpu().numpy())
