@@ -8,6 +8,7 @@ tests check that every generator ``all_estimators()`` finds is listed here.
 MODELS = {
     "Autoencoder": "skgen.neural.latent.autoencoder",
     "BayesianGaussianMixture": "skgen.mixture",
+    "BayesianNetwork": "skgen.graphical.bayesian_network",
     "CategoricalHMM": "skgen.graphical.hmm",
     "GMMHMM": "skgen.graphical.hmm",
     "GaussianCopula": "skgen.density",
