@@ -123,9 +123,7 @@ def conditional_cost(n=1000):
         exact = model.sample(n, random_state=0, conditions=conditions)
         t_exact = time.perf_counter() - start
         start = time.perf_counter()
-        rejected = BaseGenerator._sample_conditioned(
-            model, n, conditions, np.random.default_rng(0)
-        )
+        rejected = BaseGenerator._sample_conditioned(model, n, conditions, np.random.default_rng(0))
         t_reject = time.perf_counter() - start
         rate = model.last_acceptance_rate_
         assert len(exact) == len(rejected) == n
@@ -140,9 +138,18 @@ def fmt(v):
 def main():
     names = sys.argv[1:] or ["asia", "child", "insurance", "alarm"]
     rows = compare_with_truth(names)
-    cols = ["network", "true", "skgen chow_liu", "skgen hill_climb", "pgmpy hill climb",
-            "skgen chow_liu s", "skgen hill_climb s", "pgmpy s", "skgen hill_climb edges",
-            "pgmpy edges"]
+    cols = [
+        "network",
+        "true",
+        "skgen chow_liu",
+        "skgen hill_climb",
+        "pgmpy hill climb",
+        "skgen chow_liu s",
+        "skgen hill_climb s",
+        "pgmpy s",
+        "skgen hill_climb edges",
+        "pgmpy edges",
+    ]
     print("| " + " | ".join(cols) + " |\n" + "|---" * len(cols) + "|")
     for row in rows:
         print("| " + " | ".join(fmt(row[c]) for c in cols) + " |")

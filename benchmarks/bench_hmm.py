@@ -32,9 +32,15 @@ N_ITER = 20
 
 def hmmlearn_gaussian(k, cov, params, n_iter=N_ITER):
     model = hmm.GaussianHMM(
-        k, covariance_type=cov, n_iter=n_iter, tol=-np.inf, init_params="",
-        covars_prior=0.0, covars_weight=1.0 if cov in ("diag", "spherical") else 0.0,
-        min_covar=0.0, implementation="log",
+        k,
+        covariance_type=cov,
+        n_iter=n_iter,
+        tol=-np.inf,
+        init_params="",
+        covars_prior=0.0,
+        covars_weight=1.0 if cov in ("diag", "spherical") else 0.0,
+        min_covar=0.0,
+        implementation="log",
     )
     model.startprob_, model.transmat_ = params["startprob"], params["transmat"]
     model.means_ = params["means"]
@@ -94,11 +100,15 @@ def compare_gaussian(name, X, lengths, X_test, lengths_test, k, cov, seed=0, tru
 
 
 def compare_gmm(name, X, lengths, k, m, seed=0):
-    ref_init = hmm.GMMHMM(k, m, covariance_type="diag", random_state=seed, n_iter=N_ITER, tol=-np.inf)
+    ref_init = hmm.GMMHMM(
+        k, m, covariance_type="diag", random_state=seed, n_iter=N_ITER, tol=-np.inf
+    )
     ref_init._init(X, lengths)
     params = {
-        "startprob": ref_init.startprob_.copy(), "transmat": ref_init.transmat_.copy(),
-        "weights": ref_init.weights_.copy(), "means": ref_init.means_.copy(),
+        "startprob": ref_init.startprob_.copy(),
+        "transmat": ref_init.transmat_.copy(),
+        "weights": ref_init.weights_.copy(),
+        "means": ref_init.means_.copy(),
         "covars": ref_init.covars_.copy(),
     }
     t_ref, t_sk = [], []
@@ -106,7 +116,7 @@ def compare_gmm(name, X, lengths, k, m, seed=0):
         ref = hmm.GMMHMM(k, m, covariance_type="diag", n_iter=N_ITER, tol=-np.inf, init_params="")
         for key, value in params.items():
             setattr(ref, key + "_", value.copy())
-        dt, ref = timed(lambda: ref.fit(X, lengths))
+        dt, ref = timed(lambda ref=ref: ref.fit(X, lengths))
         t_ref.append(dt)
         dt, ours = timed(
             lambda: skgen.GMMHMM(
@@ -116,9 +126,13 @@ def compare_gmm(name, X, lengths, k, m, seed=0):
         t_sk.append(dt)
     ll_ref, ll_sk = ref.score(X, lengths), ours.score_samples(X, lengths=lengths).sum()
     return {
-        "data": name, "model": f"GMMHMM({k}, {m} mix, diag)", "ll hmmlearn": ll_ref,
-        "ll skgen": ll_sk, "rel diff": abs(ll_ref - ll_sk) / abs(ll_ref),
-        "s/iter hmmlearn": min(t_ref) / N_ITER, "s/iter skgen": min(t_sk) / N_ITER,
+        "data": name,
+        "model": f"GMMHMM({k}, {m} mix, diag)",
+        "ll hmmlearn": ll_ref,
+        "ll skgen": ll_sk,
+        "rel diff": abs(ll_ref - ll_sk) / abs(ll_ref),
+        "s/iter hmmlearn": min(t_ref) / N_ITER,
+        "s/iter skgen": min(t_sk) / N_ITER,
         "ratio": min(t_sk) / min(t_ref),
     }
 
@@ -126,29 +140,45 @@ def compare_gmm(name, X, lengths, k, m, seed=0):
 def compare_categorical(n_rows=10_000, k=6, n_symbols=12, seed=0):
     rng = np.random.default_rng(seed)
     truth = skgen.CategoricalHMM(
-        k, n_symbols=n_symbols, max_iter=0,
-        init={"startprob": rng.dirichlet(np.ones(k)),
-              "transmat": rng.dirichlet(np.ones(k) * 0.3, size=k),
-              "emissionprob": rng.dirichlet(np.ones(n_symbols) * 0.3, size=k)},
+        k,
+        n_symbols=n_symbols,
+        max_iter=0,
+        init={
+            "startprob": rng.dirichlet(np.ones(k)),
+            "transmat": rng.dirichlet(np.ones(k) * 0.3, size=k),
+            "emissionprob": rng.dirichlet(np.ones(n_symbols) * 0.3, size=k),
+        },
     ).fit(np.arange(n_symbols)[:, None])
     X, lengths = truth.sample(n_rows // 100, length=100, random_state=1)
-    params = {"startprob": rng.dirichlet(np.ones(k)), "transmat": rng.dirichlet(np.ones(k), size=k),
-              "emissionprob": rng.dirichlet(np.ones(n_symbols), size=k)}
+    params = {
+        "startprob": rng.dirichlet(np.ones(k)),
+        "transmat": rng.dirichlet(np.ones(k), size=k),
+        "emissionprob": rng.dirichlet(np.ones(n_symbols), size=k),
+    }
     t_ref, t_sk = [], []
     for _ in range(REPEATS):
-        ref = hmm.CategoricalHMM(k, n_features=n_symbols, n_iter=N_ITER, tol=-np.inf, init_params="")
+        ref = hmm.CategoricalHMM(
+            k, n_features=n_symbols, n_iter=N_ITER, tol=-np.inf, init_params=""
+        )
         ref.startprob_, ref.transmat_ = params["startprob"], params["transmat"]
         ref.emissionprob_ = params["emissionprob"]
-        dt, ref = timed(lambda: ref.fit(X, lengths))
+        dt, ref = timed(lambda ref=ref: ref.fit(X, lengths))
         t_ref.append(dt)
-        dt, ours = timed(lambda: skgen.CategoricalHMM(
-            k, n_symbols=n_symbols, init=params, max_iter=N_ITER, tol=-np.inf).fit(X, lengths=lengths))
+        dt, ours = timed(
+            lambda: skgen.CategoricalHMM(
+                k, n_symbols=n_symbols, init=params, max_iter=N_ITER, tol=-np.inf
+            ).fit(X, lengths=lengths)
+        )
         t_sk.append(dt)
     ll_ref, ll_sk = ref.score(X, lengths), ours.score_samples(X, lengths=lengths).sum()
     return {
-        "data": f"synthetic {n_rows} symbols", "model": f"CategoricalHMM({k}, {n_symbols} symbols)",
-        "ll hmmlearn": ll_ref, "ll skgen": ll_sk, "rel diff": abs(ll_ref - ll_sk) / abs(ll_ref),
-        "s/iter hmmlearn": min(t_ref) / N_ITER, "s/iter skgen": min(t_sk) / N_ITER,
+        "data": f"synthetic {n_rows} symbols",
+        "model": f"CategoricalHMM({k}, {n_symbols} symbols)",
+        "ll hmmlearn": ll_ref,
+        "ll skgen": ll_sk,
+        "rel diff": abs(ll_ref - ll_sk) / abs(ll_ref),
+        "s/iter hmmlearn": min(t_ref) / N_ITER,
+        "s/iter skgen": min(t_sk) / N_ITER,
         "ratio": min(t_sk) / min(t_ref),
         "train ll true": truth.score_samples(X, lengths=lengths).sum(),
     }
@@ -166,11 +196,22 @@ def compare_pomegranate(X, lengths, k, params):
     tensor = torch.tensor(X.reshape(len(lengths), width, -1))
     times = []
     for _ in range(REPEATS):
-        dists = [Normal(torch.tensor(params["means"][i]), torch.tensor(params["covars"][i]),
-                        covariance_type="diag") for i in range(k)]
-        model = DenseHMM(dists, edges=torch.tensor(params["transmat"]),
-                         starts=torch.tensor(params["startprob"]), max_iter=N_ITER, tol=-1.0,
-                         inertia=0.0)
+        dists = [
+            Normal(
+                torch.tensor(params["means"][i]),
+                torch.tensor(params["covars"][i]),
+                covariance_type="diag",
+            )
+            for i in range(k)
+        ]
+        model = DenseHMM(
+            dists,
+            edges=torch.tensor(params["transmat"]),
+            starts=torch.tensor(params["startprob"]),
+            max_iter=N_ITER,
+            tol=-1.0,
+            inertia=0.0,
+        )
         start = time.perf_counter()
         model.fit(tensor)
         times.append(time.perf_counter() - start)
@@ -181,8 +222,12 @@ def compare_pomegranate(X, lengths, k, params):
 def synthetic(k=8, d=8, n_seq=100, length=100, seed=0):
     rng = np.random.default_rng(seed)
     transmat = rng.dirichlet(np.ones(k) * 0.5, size=k) * 0.3 + 0.7 * np.eye(k)
-    init = {"startprob": rng.dirichlet(np.ones(k)), "transmat": transmat,
-            "means": rng.normal(0, 2.0, size=(k, d)), "covars": rng.uniform(0.5, 2.0, size=(k, d))}
+    init = {
+        "startprob": rng.dirichlet(np.ones(k)),
+        "transmat": transmat,
+        "means": rng.normal(0, 2.0, size=(k, d)),
+        "covars": rng.uniform(0.5, 2.0, size=(k, d)),
+    }
     truth = skgen.GaussianHMM(k, init=init, max_iter=0).fit(rng.normal(size=(k, d)))
     X, lengths = truth.sample(n_seq, length=length, random_state=1)
     X_test, lengths_test = truth.sample(n_seq, length=length, random_state=2)
@@ -206,8 +251,13 @@ def table(rows, columns):
         cells = []
         for c in columns:
             v = row.get(c, "")
-            cells.append(f"{v:.3g}" if isinstance(v, float) and abs(v) < 1e-2 else
-                         f"{v:,.4f}" if isinstance(v, float) else str(v))
+            cells.append(
+                f"{v:.3g}"
+                if isinstance(v, float) and abs(v) < 1e-2
+                else f"{v:,.4f}"
+                if isinstance(v, float)
+                else str(v)
+            )
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
 
@@ -216,8 +266,9 @@ def main():
     rows = []
     truth, X, lengths, X_test, lengths_test = synthetic()
     for cov in ("diag", "full"):
-        row, params = compare_gaussian("synthetic 10,000 x 8", X, lengths, X_test, lengths_test, 8,
-                                       cov, true_model=truth)
+        row, params = compare_gaussian(
+            "synthetic 10,000 x 8", X, lengths, X_test, lengths_test, 8, cov, true_model=truth
+        )
         rows.append(row)
         if cov == "diag":
             try:
@@ -227,20 +278,49 @@ def main():
             except Exception as exc:  # noqa: BLE001 - report, do not hide
                 row["ll pomegranate"] = f"failed: {type(exc).__name__}: {exc}"[:80]
     one, one_lengths = X.copy(), np.array([len(X)])
-    row, _ = compare_gaussian("synthetic, one sequence of 10,000", one, one_lengths, X_test,
-                              lengths_test, 8, "full", true_model=truth)
+    row, _ = compare_gaussian(
+        "synthetic, one sequence of 10,000",
+        one,
+        one_lengths,
+        X_test,
+        lengths_test,
+        8,
+        "full",
+        true_model=truth,
+    )
     rows.append(row)
     Xv, lv, Xv_test, lv_test = vowels()
     for cov in ("diag", "full"):
         rows.append(compare_gaussian("Japanese vowels", Xv, lv, Xv_test, lv_test, 5, cov)[0])
     rows.append(compare_gmm("Japanese vowels", Xv, lv, 4, 3))
     rows.append(compare_categorical())
-    columns = ["data", "model", "ll hmmlearn", "ll skgen", "rel diff", "s/iter hmmlearn",
-               "s/iter skgen", "ratio"]
+    columns = [
+        "data",
+        "model",
+        "ll hmmlearn",
+        "ll skgen",
+        "rel diff",
+        "s/iter hmmlearn",
+        "s/iter skgen",
+        "ratio",
+    ]
     print(table(rows, columns))
     print()
-    print(table(rows, ["data", "model", "train ll true", "test ll/seq true", "test ll/seq skgen",
-                       "test ll/seq hmmlearn", "ll pomegranate", "s/iter pomegranate"]))
+    print(
+        table(
+            rows,
+            [
+                "data",
+                "model",
+                "train ll true",
+                "test ll/seq true",
+                "test ll/seq skgen",
+                "test ll/seq hmmlearn",
+                "ll pomegranate",
+                "s/iter pomegranate",
+            ],
+        )
+    )
 
 
 if __name__ == "__main__":

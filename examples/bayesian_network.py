@@ -29,9 +29,14 @@ print("column best explained by its parents:", df.columns[np.argmax(terms.mean(a
 
 # Conditional sampling on a child node and on a measurement.
 heavy = model.sample(500, random_state=0, conditions={"body_mass_g": 5800})
-print("species of 5.8 kg penguins:", heavy["species"].value_counts(normalize=True).round(2).to_dict())
+print(
+    "species of 5.8 kg penguins:", heavy["species"].value_counts(normalize=True).round(2).to_dict()
+)
 females_2009 = model.sample(500, random_state=0, conditions={"sex": "female", "year": 2009})
-print("islands of females seen in 2009:", females_2009["island"].value_counts(normalize=True).round(2).to_dict())
+print(
+    "islands of females seen in 2009:",
+    females_2009["island"].value_counts(normalize=True).round(2).to_dict(),
+)
 print("acceptance rate (exact sampling):", model.last_acceptance_rate_)
 
 try:

@@ -44,7 +44,9 @@ print("posterior P(calm) of the first ten days:", posterior_calm[:10].round(2))
 # ---- score held-out sequences: one log-likelihood per sequence
 learnt = model.score_samples(X_new, lengths=lengths_new)
 reference = truth.score_samples(X_new, lengths=lengths_new)
-print(f"held-out log-likelihood per sequence: learnt {learnt.mean():.1f}, true model {reference.mean():.1f}")
+print(
+    f"held-out log-likelihood per sequence: learnt {learnt.mean():.1f}, true model {reference.mean():.1f}"
+)
 
 # ---- simulate new sequences in the form fit received (rows + lengths), or as a list
 simulated, simulated_lengths = model.sample(3, length=100, random_state=0)

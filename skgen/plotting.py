@@ -77,7 +77,11 @@ def plot_bayesian_network(model, *, figure=None):
             )
     for v, (x, y) in positions.items():
         ax.text(
-            x, y, names[v], ha="center", va="center",
+            x,
+            y,
+            names[v],
+            ha="center",
+            va="center",
             bbox={"boxstyle": "round", "facecolor": "#dbe9f6", "edgecolor": "#3b6ea5"},
         )
     ax.set_xlim(0, 1)

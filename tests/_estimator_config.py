@@ -58,6 +58,7 @@ EXPECTED_FAILED_CHECKS.update(
     },
 )
 
+
 def estimator_instances():
     return [cls(**FAST_PARAMS.get(name, {})) for name, cls in all_estimators()]
 

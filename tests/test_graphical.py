@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.special import logsumexp
 
-from skgen import BayesianNetwork, CategoricalHMM, GaussianHMM, GMMHMM
+from skgen import GMMHMM, BayesianNetwork, CategoricalHMM, GaussianHMM
 from skgen.exceptions import ZeroProbabilityError
 from skgen.graphical._hmm_base import forward_backward, forward_backward_log, viterbi
 from skgen.preprocessing import data_kind_of
@@ -99,9 +99,16 @@ def test_em_increases_likelihood_and_restarts_keep_the_best():
 
 
 def test_fit_recovers_a_known_hmm_near_its_true_likelihood():
-    true = GaussianHMM(2, init={"startprob": [0.5, 0.5], "transmat": [[0.9, 0.1], [0.2, 0.8]],
-                                "means": [[0.0], [4.0]], "covars": [[1.0], [0.5]]},
-                       max_iter=0).fit(np.array([[0.0], [1.0]]))
+    true = GaussianHMM(
+        2,
+        init={
+            "startprob": [0.5, 0.5],
+            "transmat": [[0.9, 0.1], [0.2, 0.8]],
+            "means": [[0.0], [4.0]],
+            "covars": [[1.0], [0.5]],
+        },
+        max_iter=0,
+    ).fit(np.array([[0.0], [1.0]]))
     X, lengths = true.sample(40, length=50, random_state=1)
     fitted = GaussianHMM(2, random_state=0).fit(X, lengths=lengths)
     gap = fitted.score(X, lengths=lengths) - true.score(X, lengths=lengths)
@@ -113,8 +120,11 @@ def test_samples_follow_the_model():
     """Symbol and pair frequencies of samples match the model's exact probabilities."""
     model = CategoricalHMM(
         2,
-        init={"startprob": [0.7, 0.3], "transmat": [[0.8, 0.2], [0.3, 0.7]],
-              "emissionprob": [[0.9, 0.1], [0.2, 0.8]]},
+        init={
+            "startprob": [0.7, 0.3],
+            "transmat": [[0.8, 0.2], [0.3, 0.7]],
+            "emissionprob": [[0.9, 0.1], [0.2, 0.8]],
+        },
         max_iter=0,
     ).fit(np.array([[0], [1]]))
     values, lengths = model.sample(20000, length=2, random_state=0)
@@ -160,11 +170,17 @@ def _discrete_frame(n=400, seed=0):
     rng = np.random.default_rng(seed)
     a = rng.choice(["x", "y"], size=n, p=[0.3, 0.7])
     b = np.where(a == "x", rng.random(n) < 0.8, rng.random(n) < 0.1)
-    c = np.where(b, rng.choice(["u", "v", "w"], size=n), rng.choice(["u", "v", "w"], size=n, p=[0.7, 0.2, 0.1]))
+    c = np.where(
+        b,
+        rng.choice(["u", "v", "w"], size=n),
+        rng.choice(["u", "v", "w"], size=n, p=[0.7, 0.2, 0.1]),
+    )
     return pd.DataFrame({"a": pd.Categorical(a), "b": b, "c": pd.Categorical(c)})
 
 
-@pytest.mark.parametrize("structure", ["chow_liu", "hill_climb", [("a", "b"), ("a", "c"), ("b", "c")]])
+@pytest.mark.parametrize(
+    "structure", ["chow_liu", "hill_climb", [("a", "b"), ("a", "c"), ("b", "c")]]
+)
 def test_discrete_network_is_normalised_and_conditions_exactly(structure):
     frame = _discrete_frame()
     model = BayesianNetwork(structure, random_state=0).fit(frame)
@@ -179,7 +195,9 @@ def test_discrete_network_is_normalised_and_conditions_exactly(structure):
     assert (drawn["c"] == "w").all() and model.last_acceptance_rate_ == 1.0
     posterior = probs * (every["c"] == "w").to_numpy()
     posterior /= posterior.sum()
-    for (a, b), p in zip(itertools.product(["x", "y"], [False, True]), posterior[every["c"] == "w"]):
+    for (a, b), p in zip(
+        itertools.product(["x", "y"], [False, True]), posterior[every["c"] == "w"]
+    ):
         assert np.mean((drawn["a"] == a) & (drawn["b"] == b)) == pytest.approx(p, abs=0.015)
 
 

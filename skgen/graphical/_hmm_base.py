@@ -298,7 +298,9 @@ class _BaseHMM(LatentMixin, BaseGenerator):
             if best is None or state["log_likelihood_"] > best["log_likelihood_"]:
                 best = state
             if self.verbose:
-                print(f"init {restart + 1}/{self.n_init}: log-likelihood {state['log_likelihood_']:.6g}")
+                print(
+                    f"init {restart + 1}/{self.n_init}: log-likelihood {state['log_likelihood_']:.6g}"
+                )
         for name, value in best.items():
             setattr(self, name, value)
 

@@ -200,14 +200,14 @@ class BayesianNetwork(LatentMixin, BaseGenerator):
         """Normal scores ``z`` of the continuous columns and the log |dz/dx| of each."""
         if self.encoder_ is not None:
             z = table.continuous
-            x = np.column_stack(
-                [e.unscale_values(z[:, j]) for j, e in enumerate(self._encodings_)]
-            ) if z.shape[1] else z
+            x = (
+                np.column_stack([e.unscale_values(z[:, j]) for j, e in enumerate(self._encodings_)])
+                if z.shape[1]
+                else z
+            )
         else:
             x = table.continuous
-            z = np.column_stack(
-                [e.scale_values(x[:, j]) for j, e in enumerate(self._encodings_)]
-            )
+            z = np.column_stack([e.scale_values(x[:, j]) for j, e in enumerate(self._encodings_)])
         log_jac = np.zeros(z.shape)
         observed = ~np.isnan(x)
         for j, encoding in enumerate(self._encodings_):
@@ -251,9 +251,7 @@ class BayesianNetwork(LatentMixin, BaseGenerator):
         self.cardinalities_ = np.array(cards, dtype=np.int64)
         self.parents_ = self._learn_structure(codes)
         self.order_ = _topological_order(self.parents_)
-        self.cpts_ = [
-            self._cpt(codes, v, self.parents_[v]) for v in range(len(self.parents_))
-        ]
+        self.cpts_ = [self._cpt(codes, v, self.parents_[v]) for v in range(len(self.parents_))]
         names = self._node_names()
         self.edges_ = [(names[u], names[v]) for v, pa in enumerate(self.parents_) for u in pa]
 
@@ -343,7 +341,11 @@ class BayesianNetwork(LatentMixin, BaseGenerator):
         return MixedTable(
             np.column_stack(continuous) if continuous else np.empty((n, 0)),
             np.column_stack(discrete) if discrete else np.empty((n, 0), np.intp),
-            [int(self.cardinalities_[v]) for v, (k, _) in enumerate(self._layout_) if k == "discrete"],
+            [
+                int(self.cardinalities_[v])
+                for v, (k, _) in enumerate(self._layout_)
+                if k == "discrete"
+            ],
         )
 
     def _check_conditions(self, conditions):
@@ -356,11 +358,15 @@ class BayesianNetwork(LatentMixin, BaseGenerator):
             if column in discrete:
                 continue
             if kinds[column] == "datetime":
-                raise ValueError(f"BayesianNetwork cannot condition on the datetime column {column!r}.")
+                raise ValueError(
+                    f"BayesianNetwork cannot condition on the datetime column {column!r}."
+                )
             missing = value is None or (isinstance(value, float) and np.isnan(value))
             known = next(c for c in self.encoder_.columns_ if c.name == column)
             if missing and not known.has_missing:
-                raise ValueError(f"Column {column!r} never takes the value {value!r} in the training data.")
+                raise ValueError(
+                    f"Column {column!r} never takes the value {value!r} in the training data."
+                )
             if not missing and not (isinstance(value, Real) and np.isfinite(value)):
                 raise ValueError(f"Condition on {column!r} must be a finite number, got {value!r}.")
         return conditions
@@ -425,7 +431,9 @@ def _topological_order(parents):
             if indegree[w] == 0:
                 ready.append(w)
     if len(order) != n:
-        raise ValueError("structure has a cycle; a Bayesian network needs a directed acyclic graph.")
+        raise ValueError(
+            "structure has a cycle; a Bayesian network needs a directed acyclic graph."
+        )
     return np.array(order, dtype=np.intp)
 
 

@@ -360,7 +360,9 @@ class GMMHMM(_BaseHMM):
 
     def _flat(self):
         k, m = self.n_components, self.n_mix
-        return self.means_.reshape(k * m, -1), self.covars_.reshape((k * m,) + self.covars_.shape[2:])
+        return self.means_.reshape(k * m, -1), self.covars_.reshape(
+            (k * m,) + self.covars_.shape[2:]
+        )
 
     def _component_log_joint(self, X):
         """``log w_km + log N(x_t; mu_km, Sigma_km)``: shape (n_rows, n_components, n_mix)."""
@@ -383,7 +385,9 @@ class GMMHMM(_BaseHMM):
         mix = stats["mix"]
         mass = mix.sum(axis=0)
         state_mass = mass.sum(axis=1, keepdims=True)
-        self.weights_ = np.where(state_mass > 0, mass / np.maximum(state_mass, _TINY), self.weights_)
+        self.weights_ = np.where(
+            state_mass > 0, mass / np.maximum(state_mass, _TINY), self.weights_
+        )
         old_means, old_covars = self._flat()
         means, covars = _gaussian_mstep(
             stats["X"],
