@@ -87,8 +87,9 @@ class BayesianNetwork(LatentMixin, BaseGenerator):
     training frequency) and dequantised within bins, so ``score_samples`` is
     an exact log-density in the original space (see the module docstring).
     ``transform`` gives, for each row, the log-probability (log-density for
-    continuous columns) of every column given its parents: its rows add up
-    to ``score_samples``.
+    continuous columns, with their log-Jacobian) of every column given its
+    parents: its rows add up to ``score_samples`` (except for the encoder's
+    ``log P(value | other)`` of rare categories merged into *other*).
 
     Parameters
     ----------
