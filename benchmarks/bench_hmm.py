@@ -194,21 +194,21 @@ def compare_pomegranate(X, lengths, k, params):
     torch.set_num_threads(1)
     width = int(lengths[0])
     assert np.all(lengths == width), "pomegranate takes equal-length batches here"
-    tensor = torch.tensor(X.reshape(len(lengths), width, -1))
+    tensor = torch.tensor(X.reshape(len(lengths), width, -1), dtype=torch.float32)
     times = []
     for _ in range(REPEATS):
         dists = [
             Normal(
-                torch.tensor(params["means"][i]),
-                torch.tensor(params["covars"][i]),
+                torch.tensor(params["means"][i], dtype=torch.float32),
+                torch.tensor(params["covars"][i], dtype=torch.float32),
                 covariance_type="diag",
             )
             for i in range(k)
         ]
         model = DenseHMM(
             dists,
-            edges=torch.tensor(params["transmat"]),
-            starts=torch.tensor(params["startprob"]),
+            edges=torch.tensor(params["transmat"], dtype=torch.float32),
+            starts=torch.tensor(params["startprob"], dtype=torch.float32),
             max_iter=N_ITER,
             tol=1e-12,
             inertia=0.0,
@@ -270,9 +270,24 @@ def main():
         row, params = compare_gaussian(
             "synthetic 10,000 x 8", X, lengths, X_test, lengths_test, 8, "diag", true_model=truth
         )
-        row["ll pomegranate"], row["s/iter pomegranate"] = compare_pomegranate(X, lengths, 8, params)
-        print(table([row], ["data", "model", "ll hmmlearn", "ll skgen", "ll pomegranate",
-                            "s/iter hmmlearn", "s/iter skgen", "s/iter pomegranate"]))
+        row["ll pomegranate"], row["s/iter pomegranate"] = compare_pomegranate(
+            X, lengths, 8, params
+        )
+        print(
+            table(
+                [row],
+                [
+                    "data",
+                    "model",
+                    "ll hmmlearn",
+                    "ll skgen",
+                    "ll pomegranate",
+                    "s/iter hmmlearn",
+                    "s/iter skgen",
+                    "s/iter pomegranate",
+                ],
+            )
+        )
         return
     for cov in ("diag", "full"):
         row, params = compare_gaussian(
