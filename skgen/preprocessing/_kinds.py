@@ -19,13 +19,16 @@ _DESCRIPTIONS = {
 def data_kind_of(X, lengths, accepted, estimator_name):
     """The kind of ``X`` among the ``accepted`` kinds of an estimator.
 
-    Sequences are recognised by ``lengths`` or a list of 2-D arrays, text by
+    Sequences are recognised by ``lengths`` or a list of 2-D arrays (and, for a
+    model that takes only sequences, any 2-D array: one sequence), text by
     a list of strings or of integer sequences, images by a 3-D or 4-D array
     (or any 2-D array, for a model that takes images and no tables); every
     other input is a table.
     """
     if "sequence" in accepted and SequenceCodec.claims(X, lengths):
         return "sequence"
+    if accepted == ("sequence",) and SequenceCodec.claims_single(X):
+        return "sequence"  # a sequence-only model: a 2-D array is one sequence
     if "text" in accepted and TextCodec.claims(X, lengths):
         return "text"
     if "image" in accepted and is_image_array(X, rows="table" not in accepted):

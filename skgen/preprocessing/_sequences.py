@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from numbers import Integral
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils.validation import check_array, validate_data
 
 __all__ = ["SequenceCodec", "Sequences"]
@@ -94,6 +95,18 @@ class SequenceCodec:
     @staticmethod
     def claims(X, lengths):
         return lengths is not None or _is_sequence_list(X)
+
+    @staticmethod
+    def claims_single(X):
+        """A 2-D array (not a DataFrame): one sequence, for a model that takes only sequences."""
+        if hasattr(X, "columns"):
+            return False
+        if sp.issparse(X):
+            return True  # validation then says that sparse input is not supported
+        try:
+            return np.asarray(X).ndim == 2
+        except (ValueError, TypeError):  # ragged nested lists
+            return False
 
     def _validate(self, estimator, X, lengths, reset):
         if _is_sequence_list(X):
