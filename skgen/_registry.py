@@ -11,5 +11,7 @@ MODELS = {
     "GaussianCopula": "skgen.density",
     "GaussianMixture": "skgen.mixture",
     "KernelDensity": "skgen.density",
+    "NGramLM": "skgen.graphical.ngram",
+    "TransformerLM": "skgen.neural.sequence.transformer_lm",
     "VAE": "skgen.neural.latent.vae",
 }

@@ -1,0 +1,1 @@
+"""Graphical and count-based models of sequences and text (one file per model)."""
