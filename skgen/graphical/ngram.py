@@ -303,7 +303,10 @@ def _restrict(probs, unknown_code, temperature, top_k):
     probs = probs.copy()
     probs[:, unknown_code] = 0.0
     if temperature != 1.0:
-        probs = probs ** (1.0 / temperature)
+        # p ** (1 / T) in log space, relative to the most likely symbol (no underflow to 0 / 0).
+        with np.errstate(divide="ignore"):
+            log_p = np.log(probs)
+        probs = np.exp((log_p - log_p.max(axis=1, keepdims=True)) / temperature)
     if top_k is not None and top_k < probs.shape[1]:
         threshold = -np.partition(-probs, top_k - 1, axis=1)[:, top_k - 1 : top_k]
         probs = np.where(probs >= threshold, probs, 0.0)
