@@ -192,4 +192,4 @@ def bits_per_character(model, X, *, n_tokens=None, **score_params):
     >>> round(bits_per_character(Uniform(), ["acgt", "gattaca"]), 6)
     2.0
     """
-    return _nll_per_token(model, X, n_tokens, score_params) / np.log(2.0)
+    return float(_nll_per_token(model, X, n_tokens, score_params) / np.log(2.0))
