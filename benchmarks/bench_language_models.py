@@ -38,10 +38,12 @@ from bach_melodies import load_bach_melodies, split_pieces  # noqa: E402
 from text_generation import load_names, split  # noqa: E402
 
 TRANSFORMERS = {
-    "names": dict(n_layers=2, d_model=64, n_heads=4, context_length=16, dropout=0.1,
-                  batch_size=64, lr=3e-3),
-    "bach": dict(n_layers=2, d_model=64, n_heads=4, context_length=64, dropout=0.3,
-                 batch_size=32, lr=2e-3),
+    "names": dict(
+        n_layers=2, d_model=64, n_heads=4, context_length=16, dropout=0.1, batch_size=64, lr=3e-3
+    ),
+    "bach": dict(
+        n_layers=2, d_model=64, n_heads=4, context_length=64, dropout=0.3, batch_size=32, lr=2e-3
+    ),
 }
 
 
@@ -50,8 +52,10 @@ def n_characters(documents):
 
 
 def compare(name, train, valid, orders, epochs):
-    print(f"\n### {name}: {len(train)} training documents ({n_characters(train)} symbols with "
-          f"ends), {len(valid)} validation documents")
+    print(
+        f"\n### {name}: {len(train)} training documents ({n_characters(train)} symbols with "
+        f"ends), {len(valid)} validation documents"
+    )
     rows = []
     for order in orders:
         start = time.perf_counter()
@@ -70,33 +74,50 @@ def compare(name, train, valid, orders, epochs):
         model.fit(train)
         seconds += time.perf_counter() - start
         curve.append(bits_per_character(model, valid))
-        print(f"  transformer epoch {len(curve)}: train nll {model.net_.history[-1, 'train_nll']:.3f} "
-              f"nats, validation {curve[-1]:.3f} bits/char", flush=True)
+        print(
+            f"  transformer epoch {len(curve)}: train nll {model.net_.history[-1, 'train_nll']:.3f} "
+            f"nats, validation {curve[-1]:.3f} bits/char",
+            flush=True,
+        )
     best_epoch = int(np.argmin(curve))
-    print(f"\nTransformerLM({TRANSFORMERS[name]}): best validation {curve[best_epoch]:.3f} bits/char "
-          f"at epoch {best_epoch + 1} of {epochs} (last: {curve[-1]:.3f}); "
-          f"best n-gram {best[0]}: {best[1]:.3f}; unigram: {rows[0][1]:.3f}")
-    print(f"training throughput: TransformerLM {epochs * n_characters(train) / seconds:,.0f} chars/s, "
-          f"{best[0]} {n_characters(train) / best[2]:,.0f} chars/s (fit, all counts)")
+    print(
+        f"\nTransformerLM({TRANSFORMERS[name]}): best validation {curve[best_epoch]:.3f} bits/char "
+        f"at epoch {best_epoch + 1} of {epochs} (last: {curve[-1]:.3f}); "
+        f"best n-gram {best[0]}: {best[1]:.3f}; unigram: {rows[0][1]:.3f}"
+    )
+    print(
+        f"training throughput: TransformerLM {epochs * n_characters(train) / seconds:,.0f} chars/s, "
+        f"{best[0]} {n_characters(train) / best[2]:,.0f} chars/s (fit, all counts)"
+    )
 
 
 def sampling_speed(lengths, n_samples):
     model = TransformerLM(context_length=max(lengths), max_epochs=1, random_state=0)
     model.fit(["abcdefgh" * 4, "hgfedcba"])
     module = model._inference_module_
-    print(f"\n### Sampling {n_samples} documents of exactly L symbols: TransformerLM defaults "
-          f"(4 layers, d_model=128, context {max(lengths)}), float64 inference as in sample()")
+    print(
+        f"\n### Sampling {n_samples} documents of exactly L symbols: TransformerLM defaults "
+        f"(4 layers, d_model=128, context {max(lengths)}), float64 inference as in sample()"
+    )
     print("\n| L | KV cache s | no cache s | speed-up |\n|---|---|---|---|")
     for length in lengths:
         times = {}
         for use_cache in (True, False):
             generator = torch.Generator().manual_seed(0)
             start = time.perf_counter()
-            module.generate(torch.zeros(0, dtype=torch.long), n_samples, length, generator,
-                            use_cache=use_cache, stop_at_end=False)
+            module.generate(
+                torch.zeros(0, dtype=torch.long),
+                n_samples,
+                length,
+                generator,
+                use_cache=use_cache,
+                stop_at_end=False,
+            )
             times[use_cache] = time.perf_counter() - start
-        print(f"| {length} | {times[True]:.2f} | {times[False]:.2f} | {times[False] / times[True]:.1f}x |",
-              flush=True)
+        print(
+            f"| {length} | {times[True]:.2f} | {times[False]:.2f} | {times[False] / times[True]:.1f}x |",
+            flush=True,
+        )
 
 
 def main(argv=None):
@@ -109,8 +130,10 @@ def main(argv=None):
     parser.add_argument("--n-samples", type=int, default=4)
     args = parser.parse_args(argv)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
-    print(f"{datetime.date.today()}, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, torch {torch.__version__}, {torch.get_num_threads()} thread(s)")
+    print(
+        f"{datetime.date.today()}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, torch {torch.__version__}, {torch.get_num_threads()} thread(s)"
+    )
     if "names" in args.corpora:
         train, valid = split(load_names("last"), args.n_train, 5000)
         compare("names", train, valid, args.orders, args.epochs[0])

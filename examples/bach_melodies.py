@@ -78,13 +78,22 @@ def main(argv=None):
 
     melodies = load_bach_melodies()
     train, valid = split_pieces(melodies)
-    print(f"{len(melodies)} melodies, {sum(map(len, melodies))} notes; "
-          f"{len(train)} for training, {len(valid)} held out")
+    print(
+        f"{len(melodies)} melodies, {sum(map(len, melodies))} notes; "
+        f"{len(train)} for training, {len(valid)} held out"
+    )
     models = {
         "NGramLM(order=3)": NGramLM(order=3, random_state=0),
         "TransformerLM": TransformerLM(
-            n_layers=2, d_model=64, n_heads=4, context_length=64, dropout=0.2,
-            max_epochs=args.epochs, batch_size=32, lr=2e-3, random_state=0,
+            n_layers=2,
+            d_model=64,
+            n_heads=4,
+            context_length=64,
+            dropout=0.2,
+            max_epochs=args.epochs,
+            batch_size=32,
+            lr=2e-3,
+            random_state=0,
         ),
     }
     for name, model in models.items():
@@ -92,10 +101,11 @@ def main(argv=None):
         print(f"{name}: {bits_per_character(model, valid):.3f} bits per note on held-out pieces")
 
     opening = valid[0][:8]
-    melody = models["TransformerLM"].sample(1, prompt=opening, max_length=64, temperature=0.9,
-                                            random_state=0)[0]
+    melody = models["TransformerLM"].sample(
+        1, prompt=opening, max_length=64, temperature=0.9, random_state=0
+    )[0]
     print("opening:", opening.tolist())
-    print("continued:", melody[len(opening):].tolist())
+    print("continued:", melody[len(opening) :].tolist())
     write_midi(melody, output)
     print(f"MIDI file written to {output}")
 

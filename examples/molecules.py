@@ -73,19 +73,35 @@ def main(argv=None):
 
     full_training = moses_smiles("train")
     rng = np.random.default_rng(0)
-    training = [full_training[i] for i in rng.choice(len(full_training), args.n_train, replace=False)]
+    training = [
+        full_training[i] for i in rng.choice(len(full_training), args.n_train, replace=False)
+    ]
     test = moses_smiles("test")[:2000]
-    print(f"{len(training)} training SMILES ({sum(map(len, training))} characters), "
-          f"longest {max(map(len, training))}")
+    print(
+        f"{len(training)} training SMILES ({sum(map(len, training))} characters), "
+        f"longest {max(map(len, training))}"
+    )
     models = {
         f"NGramLM(order={args.ngram_order})": NGramLM(order=args.ngram_order, random_state=0),
         "TransformerLM": TransformerLM(
-            n_layers=3, d_model=96, n_heads=4, context_length=64, dropout=0.1,
-            max_epochs=args.epochs, batch_size=64, lr=2e-3, random_state=0,
+            n_layers=3,
+            d_model=96,
+            n_heads=4,
+            context_length=64,
+            dropout=0.1,
+            max_epochs=args.epochs,
+            batch_size=64,
+            lr=2e-3,
+            random_state=0,
         ),
     }
-    rows = {"CharRNN (MOSES paper, full set, GPU)": {
-        "validity": 0.975, "uniqueness": 0.999, "novelty (MOSES train)": 0.842}}
+    rows = {
+        "CharRNN (MOSES paper, full set, GPU)": {
+            "validity": 0.975,
+            "uniqueness": 0.999,
+            "novelty (MOSES train)": 0.842,
+        }
+    }
     for name, model in models.items():
         start = time.perf_counter()
         model.fit(training)

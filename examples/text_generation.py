@@ -32,7 +32,9 @@ def load_names(kind="last"):
     spec = importlib.util.find_spec("names")
     if spec is None:
         raise SystemExit("This example needs the names package: pip install names")
-    filename = {"last": "dist.all.last", "female": "dist.female.first", "male": "dist.male.first"}[kind]
+    filename = {"last": "dist.all.last", "female": "dist.female.first", "male": "dist.male.first"}[
+        kind
+    ]
     with open(os.path.join(spec.submodule_search_locations[0], filename)) as file:
         return [line.split()[0].lower() for line in file if line.strip()]
 
@@ -54,14 +56,23 @@ def main(argv=None):
     models = {
         "NGramLM(order=4)": NGramLM(order=4, random_state=0),
         "TransformerLM": TransformerLM(
-            n_layers=2, d_model=64, n_heads=4, context_length=16, dropout=0.1,
-            max_epochs=args.epochs, batch_size=64, lr=3e-3, random_state=0,
+            n_layers=2,
+            d_model=64,
+            n_heads=4,
+            context_length=16,
+            dropout=0.1,
+            max_epochs=args.epochs,
+            batch_size=64,
+            lr=3e-3,
+            random_state=0,
         ),
     }
     for name, model in models.items():
         model.fit(train)
-        print(f"{name}: held-out perplexity {perplexity(model, valid):.2f}, "
-              f"{bits_per_character(model, valid):.3f} bits per character")
+        print(
+            f"{name}: held-out perplexity {perplexity(model, valid):.2f}, "
+            f"{bits_per_character(model, valid):.3f} bits per character"
+        )
         print("  samples:", ", ".join(model.sample(8, random_state=0)))
         print("  starting with 'mc':", ", ".join(model.sample(5, prompt="mc", random_state=0)))
 
@@ -74,14 +85,25 @@ def main(argv=None):
     cut = int(0.8 * len(X))
     for name, model in [
         ("NGramLM features", NGramLM(order=3, n_features=4096)),
-        ("TransformerLM features", TransformerLM(
-            n_layers=2, d_model=64, n_heads=4, context_length=16, max_epochs=args.epochs,
-            lr=3e-3, random_state=0)),
+        (
+            "TransformerLM features",
+            TransformerLM(
+                n_layers=2,
+                d_model=64,
+                n_heads=4,
+                context_length=16,
+                max_epochs=args.epochs,
+                lr=3e-3,
+                random_state=0,
+            ),
+        ),
     ]:
         classifier = make_pipeline(model, LogisticRegression(C=10, max_iter=2000))
         classifier.fit(X[:cut], y[:cut])
-        print(f"{name} + LogisticRegression: held-out accuracy "
-              f"{classifier.score(X[cut:], y[cut:]):.3f} (majority class {max(y[cut:].mean(), 1 - y[cut:].mean()):.3f})")
+        print(
+            f"{name} + LogisticRegression: held-out accuracy "
+            f"{classifier.score(X[cut:], y[cut:]):.3f} (majority class {max(y[cut:].mean(), 1 - y[cut:].mean()):.3f})"
+        )
 
 
 if __name__ == "__main__":

@@ -130,7 +130,8 @@ def read_text(path, model_name="this model"):
     """The lines of a UTF-8 text file, one document each (line ends removed; blank lines
     are empty documents)."""
     if not os.path.isfile(path):
-        hint = "" if os.path.splitext(path)[1] else f"; {model_name} takes a text file, one document a line"
+        hint = f"; {model_name} takes a text file, one document a line"
+        hint = "" if os.path.splitext(path)[1] else hint
         raise CommandError(f"cannot read {path!r}: no such file{hint}.")
     try:
         with open(path, encoding="utf-8") as file:

@@ -110,14 +110,19 @@ def test_ngram_is_normalised_over_all_documents(order):
     """P(documents of at most L symbols) + P(no end within L symbols) = 1, exactly."""
     model = _ngram(order=order).fit(CORPUS)
     alphabet, max_length = ["a", "b", "\N{SNOWMAN}"], 4
-    shorter = ["".join(p) for n in range(max_length + 1) for p in itertools.product(alphabet, repeat=n)]
+    shorter = [
+        "".join(p) for n in range(max_length + 1) for p in itertools.product(alphabet, repeat=n)
+    ]
     longer = ["".join(p) for p in itertools.product(alphabet, repeat=max_length + 1)]
     codes = model.codec_.encode(model, longer)
     windows, _ = model._windows(codes)
     # P(prefix) = P(prefix then end) / P(end | prefix): the end is each document's last window.
     ends = np.cumsum(codes.lengths + 1) - 1
     p_end = model._probabilities(windows[ends])
-    total = np.exp(model.score_samples(shorter)).sum() + (np.exp(model.score_samples(longer)) / p_end).sum()
+    total = (
+        np.exp(model.score_samples(shorter)).sum()
+        + (np.exp(model.score_samples(longer)) / p_end).sum()
+    )
     assert total == pytest.approx(1.0, abs=1e-12)
 
 
@@ -223,7 +228,9 @@ def test_kv_cache_gives_the_same_draws_as_full_windows(transformer):
     for use_cache in (True, False):
         generator = torch.Generator().manual_seed(0)
         draws.append(
-            module.generate(torch.tensor([0]), 6, 15, generator, use_cache=use_cache, stop_at_end=False)
+            module.generate(
+                torch.tensor([0]), 6, 15, generator, use_cache=use_cache, stop_at_end=False
+            )
         )
     assert draws[0][0].shape == (6, 15)  # past the 4-position context: the window moved
     assert torch.equal(draws[0][0], draws[1][0]) and torch.equal(draws[0][1], draws[1][1])
@@ -269,7 +276,9 @@ def test_sampling_options(make):
     with_prompt = model.sample(20, prompt="ba", max_length=7, random_state=0)
     assert all(s.startswith("ba") and len(s) <= 7 for s in with_prompt)
     # An unseen symbol in the prompt is conditioned on as the unknown symbol and returned as given.
-    assert all(s.startswith("\N{SNOWMAN}a") for s in model.sample(3, prompt="\N{SNOWMAN}a", random_state=0))
+    assert all(
+        s.startswith("\N{SNOWMAN}a") for s in model.sample(3, prompt="\N{SNOWMAN}a", random_state=0)
+    )
     assert all(set(s) <= {"a", "b"} for s in model.sample(200, max_length=30, random_state=1))
     assert model.sample(4, max_length=0, random_state=0) == [""] * 4
     assert model.sample(2, prompt="ab", max_length=2, random_state=0) == ["ab", "ab"]
@@ -289,7 +298,11 @@ def test_sampling_options(make):
 
 @pytest.mark.parametrize("make", MODELS)
 def test_integer_tokens_in_and_out(make):
-    melodies = [np.array([60, 62, 64, 65, 67, 65, 64, 62, 60]), np.array([67, 64, 60]), np.array([60, 67])] * 3
+    melodies = [
+        np.array([60, 62, 64, 65, 67, 65, 64, 62, 60]),
+        np.array([67, 64, 60]),
+        np.array([60, 67]),
+    ] * 3
     model = make().fit(melodies)
     samples = model.sample(30, max_length=12, random_state=0)
     assert all(isinstance(s, np.ndarray) and s.dtype == melodies[0].dtype for s in samples)
@@ -345,8 +358,14 @@ def test_cli_synthesizes_a_text_file(tmp_path, model, capsys):
     source = tmp_path / "names.txt"
     source.write_text("anna\nhannah\n\nada\r\notto\n", encoding="utf-8")
     output = tmp_path / "new.txt"
-    params = ["-p", "max_epochs=1", "-p", "d_model=8", "-p", "n_heads=2"] if model == "transformer_lm" else []
-    status = main(["synthesize", str(source), "--model", model, "-n", "7", "-o", str(output), "-q", *params])
+    params = (
+        ["-p", "max_epochs=1", "-p", "d_model=8", "-p", "n_heads=2"]
+        if model == "transformer_lm"
+        else []
+    )
+    status = main(
+        ["synthesize", str(source), "--model", model, "-n", "7", "-o", str(output), "-q", *params]
+    )
     assert status == 0
     lines = output.read_text(encoding="utf-8").split("\n")
     assert len(lines) == 8 and lines[-1] == ""  # 7 documents, each ending its line

@@ -218,7 +218,9 @@ class NGramLM(LatentMixin, BaseGenerator):
             n_contexts = self._contexts_.keys[k - 2].size if k > 1 else 1
             total = np.bincount(context, weights=counts, minlength=n_contexts)
             self._alpha_.append((counts - discount) / total[context])
-            self._gamma_.append(np.bincount(context, weights=discount, minlength=n_contexts) / total)
+            self._gamma_.append(
+                np.bincount(context, weights=discount, minlength=n_contexts) / total
+            )
 
     # ----------------------------------------------------------- scoring
     def _probabilities(self, windows):
@@ -246,7 +248,10 @@ class NGramLM(LatentMixin, BaseGenerator):
         """``(n_contexts, n_symbols + 1)``: the next symbol's distribution (codes, then the end)."""
         n_outcomes = self.codec_.n_symbols + 1
         windows = np.concatenate(
-            [np.repeat(contexts, n_outcomes, axis=0), np.tile(np.arange(n_outcomes), len(contexts))[:, None]],
+            [
+                np.repeat(contexts, n_outcomes, axis=0),
+                np.tile(np.arange(n_outcomes), len(contexts))[:, None],
+            ],
             axis=1,
         )
         return self._probabilities(windows).reshape(len(contexts), n_outcomes)
@@ -254,7 +259,9 @@ class NGramLM(LatentMixin, BaseGenerator):
     # ---------------------------------------------------------- sampling
     def _sample(self, n_samples, rng, max_length=None, prompt=None, temperature=1.0, top_k=None):
         prompt = np.zeros(0, dtype=np.int64) if prompt is None else np.asarray(prompt, np.int64)
-        n_new = check_text_sampling(max_length, prompt.size, self.codec_.longest, temperature, top_k)
+        n_new = check_text_sampling(
+            max_length, prompt.size, self.codec_.longest, temperature, top_k
+        )
         history = np.concatenate([np.full(self.order - 1, self._begin), prompt])
         contexts = np.tile(history[history.size - (self.order - 1) :], (n_samples, 1))
         drawn = np.zeros((n_samples, n_new), dtype=np.int64)
@@ -265,7 +272,9 @@ class NGramLM(LatentMixin, BaseGenerator):
             if rows.size == 0:
                 break
             unique, inverse = np.unique(contexts[rows], axis=0, return_inverse=True)
-            probs = _restrict(self._next_probabilities(unique), self.codec_.unknown_code, temperature, top_k)
+            probs = _restrict(
+                self._next_probabilities(unique), self.codec_.unknown_code, temperature, top_k
+            )
             cumulative = np.cumsum(probs, axis=1)[inverse.ravel()]
             u = rng.random(rows.size) * cumulative[:, -1]
             symbol = np.minimum((u[:, None] >= cumulative).sum(axis=1), probs.shape[1] - 1)

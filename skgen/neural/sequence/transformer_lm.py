@@ -241,7 +241,9 @@ class TransformerLM(LatentMixin, NeuralGenerator):
     # ---------------------------------------------------------- sampling
     def _sample(self, n_samples, rng, max_length=None, prompt=None, temperature=1.0, top_k=None):
         prompt = np.zeros(0, dtype=np.int64) if prompt is None else np.asarray(prompt, np.int64)
-        n_new = check_text_sampling(max_length, prompt.size, self.codec_.longest, temperature, top_k)
+        n_new = check_text_sampling(
+            max_length, prompt.size, self.codec_.longest, temperature, top_k
+        )
         generator = self._torch_generator(rng)
         tokens, lengths = self._inference_module_.generate(
             torch.as_tensor(prompt),
