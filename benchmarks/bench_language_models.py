@@ -123,11 +123,11 @@ def sampling_speed(lengths, n_samples):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", nargs="+", default=["names", "bach"])
-    parser.add_argument("--n-train", type=int, default=30000)
+    parser.add_argument("--n-train", type=int, default=20000)
     parser.add_argument("--orders", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6, 7, 8])
-    parser.add_argument("--epochs", type=int, nargs=2, default=[10, 30], metavar=("NAMES", "BACH"))
-    parser.add_argument("--lengths", type=int, nargs="+", default=[64, 128, 256, 512])
-    parser.add_argument("--n-samples", type=int, default=4)
+    parser.add_argument("--epochs", type=int, nargs=2, default=[8, 25], metavar=("NAMES", "BACH"))
+    parser.add_argument("--lengths", type=int, nargs="*", default=[64, 128, 256, 512])
+    parser.add_argument("--n-samples", type=int, default=1)
     args = parser.parse_args(argv)
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
     print(

@@ -385,3 +385,11 @@ def test_cli_text_errors(tmp_path, capsys):
     source.write_text("x\ny", encoding="utf-8")
     assert read_text(str(source)) == ["x", "y"]
     assert main(["synthesize", str(source), "--model", "ngram_lm", "--columns", "a"]) == 1
+
+
+def test_transformer_samples_in_groups(transformer, monkeypatch):
+    import skgen.neural.sequence.transformer_lm as transformer_lm
+
+    monkeypatch.setattr(transformer_lm, "_SAMPLING_GROUP", 3)
+    samples = transformer.sample(7, max_length=9, random_state=0)
+    assert len(samples) == 7 and all(len(s) <= 9 and set(s) <= {"a", "b"} for s in samples)

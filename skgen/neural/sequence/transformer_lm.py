@@ -15,6 +15,9 @@ from ..modules.transformer import TransformerModule
 
 __all__ = ["TransformerLM"]
 
+#: Documents drawn together by ``sample`` (one KV cache).
+_SAMPLING_GROUP = 4096
+
 
 class TransformerLM(LatentMixin, NeuralGenerator):
     __doc__ = f"""Decoder-only transformer language model for strings or integer token sequences.
@@ -245,12 +248,18 @@ class TransformerLM(LatentMixin, NeuralGenerator):
             max_length, prompt.size, self.codec_.longest, temperature, top_k
         )
         generator = self._torch_generator(rng)
-        tokens, lengths = self._inference_module_.generate(
-            torch.as_tensor(prompt),
-            n_samples,
-            n_new,
-            generator,
-            temperature=float(temperature),
-            top_k=top_k,
+        parts = []
+        # Documents are drawn in groups, which bounds the memory of the KV cache.
+        for start in range(0, n_samples, _SAMPLING_GROUP):
+            tokens, lengths = self._inference_module_.generate(
+                torch.as_tensor(prompt),
+                min(_SAMPLING_GROUP, n_samples - start),
+                n_new,
+                generator,
+                temperature=float(temperature),
+                top_k=top_k,
+            )
+            parts.append(Sequences.from_padded(tokens.cpu().numpy(), lengths.cpu().numpy()))
+        return Sequences(
+            np.concatenate([p.values for p in parts]), np.concatenate([p.lengths for p in parts])
         )
-        return Sequences.from_padded(tokens.cpu().numpy(), lengths.cpu().numpy())
