@@ -393,3 +393,11 @@ def test_transformer_samples_in_groups(transformer, monkeypatch):
     monkeypatch.setattr(transformer_lm, "_SAMPLING_GROUP", 3)
     samples = transformer.sample(7, max_length=9, random_state=0)
     assert len(samples) == 7 and all(len(s) <= 9 and set(s) <= {"a", "b"} for s in samples)
+
+
+def test_transformer_early_stopping_on_held_out_windows():
+    model = TransformerLM(
+        context_length=4, max_epochs=30, early_stopping=True, n_iter_no_change=2, **TINY
+    ).fit(CORPUS * 3)
+    history = model.net_.history
+    assert "valid_nll" in history[-1] and len(history) < 30
