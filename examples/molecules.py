@@ -20,7 +20,7 @@ Needs ``pip install rdkit`` and ``pip install --no-deps molsets`` (whose wheel s
 ``moses/dataset/data/train.csv.gz``; nothing is downloaded). Run::
 
     python examples/molecules.py                          # a few minutes on one CPU core
-    python examples/molecules.py --n-train 30000 --epochs 4   # the figures of docs/benchmarks.md
+    python examples/molecules.py --n-train 10000 --epochs 4   # the figures of docs/benchmarks.md
 """
 
 import argparse
@@ -85,7 +85,7 @@ def main(argv=None):
         f"NGramLM(order={args.ngram_order})": NGramLM(order=args.ngram_order, random_state=0),
         "TransformerLM": TransformerLM(
             n_layers=3,
-            d_model=96,
+            d_model=64,
             n_heads=4,
             context_length=64,
             dropout=0.1,
