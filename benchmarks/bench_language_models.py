@@ -66,6 +66,8 @@ def compare(name, train, valid, orders, epochs):
     for row in rows:
         print(f"| {row[0]} | {row[1]:.3f} | {row[2]:.2f} |")
     best = min(rows[1:] or rows, key=lambda r: r[1])
+    if epochs == 0:
+        return
 
     model = TransformerLM(**TRANSFORMERS[name], max_epochs=1, warm_start=True, random_state=0)
     curve, seconds, cpu_seconds = [], 0.0, 0.0
@@ -127,7 +129,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", nargs="+", default=["names", "bach"])
     parser.add_argument("--n-train", type=int, default=20000)
-    parser.add_argument("--orders", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6, 7, 8])
+    parser.add_argument("--orders", type=int, nargs="+", default=list(range(1, 13)))
     parser.add_argument("--epochs", type=int, nargs=2, default=[8, 25], metavar=("NAMES", "BACH"))
     parser.add_argument("--lengths", type=int, nargs="*", default=[64, 128, 256, 512])
     parser.add_argument("--n-samples", type=int, default=1)
