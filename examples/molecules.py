@@ -115,7 +115,7 @@ def main(argv=None):
             "sample s": sampled - fitted,
         }
         print(name, "samples:", " ".join(samples[:4]))
-    print(pd.DataFrame(rows).T.round(3).to_markdown())
+    print(pd.DataFrame(rows).T.round(3).to_string())
 
 
 if __name__ == "__main__":
