@@ -77,3 +77,18 @@ def total_probability(model, frame, n_grid=20001):
         )
         total += float(np.exp(model.score_samples(missing))[0])
     return total
+
+
+def _short_repr_failure(excinfo, style=None):
+    return f"expected failure: {excinfo.typename}: {str(excinfo.value)[:300]}"
+
+
+def pytest_collection_modifyitems(items):
+    # An expected scikit-learn check failure would otherwise cost a full
+    # traceback format (re-reading scikit-learn's large source file) that no
+    # one reads: a one-line report is enough for an expected outcome.
+    for item in items:
+        if getattr(
+            item, "originalname", ""
+        ) == "test_sklearn_compatible" and item.get_closest_marker("xfail"):
+            item.repr_failure = _short_repr_failure
