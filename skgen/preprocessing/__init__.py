@@ -3,17 +3,20 @@
 from ._encoder import TabularEncoder
 from ._layout import CONTINUOUS_KINDS, DISCRETE_KINDS, MixedTable, Span
 from ._mode import ModeEncoding
-from ._quantile import QuantileEncoding, midpoint_ecdf
-from ._standard import StandardEncoding
+from ._quantile import NormalScoreMap, QuantileEncoding, interp_linear_tails, midpoint_ecdf
+from ._standard import StandardEncoding, mean_and_std
 
 __all__ = [
     "CONTINUOUS_KINDS",
     "DISCRETE_KINDS",
     "MixedTable",
     "ModeEncoding",
+    "NormalScoreMap",
     "QuantileEncoding",
     "Span",
     "StandardEncoding",
     "TabularEncoder",
+    "interp_linear_tails",
+    "mean_and_std",
     "midpoint_ecdf",
 ]
