@@ -276,7 +276,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 f"Column {series.name!r} holds complex numbers, which skgen does not model; "
                 "split it into two columns, its real and imaginary parts."
             )
-        if dtype == object:
+        if pd.api.types.is_object_dtype(dtype):
             _check_cells(series)
         if force_discrete:
             return "categorical"
@@ -402,7 +402,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         exotic = None
         if pd.api.types.is_complex_dtype(series.dtype):
             exotic = "complex numbers"
-        elif series.dtype == object:
+        elif pd.api.types.is_object_dtype(series.dtype):
             exotic = _check_cells(series, fail=False)
         if exotic:
             raise ValueError(f"Column {column.name!r} must be numeric: it holds {exotic}.")
@@ -423,7 +423,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return values
 
     def _encode_categories(self, column, series):
-        if series.dtype == object:
+        if pd.api.types.is_object_dtype(series.dtype):
             _check_cells(series)
         values = series.to_numpy(dtype=object)
         missing = _is_missing(series).to_numpy()
@@ -672,10 +672,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 def _single_value(name, value):
     """One condition value: a scalar, or the element of a one-element list or array."""
     if isinstance(value, (dict, set, frozenset)):
-        raise ValueError(
-            f"conditions[{name!r}] must be one value, got a {type(value).__name__}."
-        )
-    if isinstance(value, (list, tuple, np.ndarray, pd.Series, pd.Index, pd.api.extensions.ExtensionArray)):
+        raise ValueError(f"conditions[{name!r}] must be one value, got a {type(value).__name__}.")
+    if isinstance(
+        value, (list, tuple, np.ndarray, pd.Series, pd.Index, pd.api.extensions.ExtensionArray)
+    ):
         values = np.asarray(value, dtype=object).ravel()
         if values.size != 1:
             raise ValueError(

@@ -58,9 +58,7 @@ class NormalScoreMap:
 
     def log_derivative(self, values):
         """``log |d score / d value|`` at each value (piecewise constant)."""
-        seg = np.clip(
-            np.searchsorted(self.knots, values, side="right") - 1, 0, self.knots.size - 2
-        )
+        seg = np.clip(np.searchsorted(self.knots, values, side="right") - 1, 0, self.knots.size - 2)
         return np.log(np.diff(self.scores)[seg] / np.diff(self.knots)[seg])
 
     def logpdf(self, values):

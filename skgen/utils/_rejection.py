@@ -63,6 +63,8 @@ def rejection_sample(draw, accept, n_samples, *, max_draws, describe="the condit
                 "ask for fewer rows, or fit a model on the rows that meet it."
             )
         rate = max(n_kept, 1) / n_drawn
-        batch = int(min(MAX_REJECTION_BATCH, max_draws - n_drawn, max(1000, 1.2 * remaining / rate)))
+        batch = int(
+            min(MAX_REJECTION_BATCH, max_draws - n_drawn, max(1000, 1.2 * remaining / rate))
+        )
     rows = concat_rows(kept)
     return take_rows(rows, slice(0, n_samples)), n_kept / n_drawn

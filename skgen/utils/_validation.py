@@ -46,7 +46,9 @@ def check_layer_sizes(sizes, name="hidden_layer_sizes"):
         sizes = tuple(sizes)
     except TypeError:
         raise ValueError(f"{name} must be a tuple of positive ints, got {sizes!r}.") from None
-    if not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0 for s in sizes):
+    if not all(
+        isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0 for s in sizes
+    ):
         raise ValueError(
             f"{name} must be a tuple of positive ints (the width of each hidden layer), "
             f"got {sizes!r}."
@@ -131,14 +133,10 @@ def validate_numeric(estimator, X, *, reset, **kwargs):
                 "numbers. To model dates or durations, pass a DataFrame with a datetime "
                 "column: samples then come back as datetimes."
             )
-        if array.ndim == 2 and (
-            np.iscomplexobj(array) or (array.dtype == object and array.size)
-        ):
+        if array.ndim == 2 and (np.iscomplexobj(array) or (array.dtype == object and array.size)):
             for j in range(array.shape[1]):
                 problem = (
-                    "complex numbers"
-                    if np.iscomplexobj(array)
-                    else _column_problem(array[:, j])
+                    "complex numbers" if np.iscomplexobj(array) else _column_problem(array[:, j])
                 )
                 if problem == "complex numbers":
                     raise ValueError(
