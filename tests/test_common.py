@@ -82,8 +82,13 @@ def test_dataframe_round_trip(estimator):
     for column in ("value", "label"):
         rate, expected = synthetic[column].isna().mean(), frame[column].isna().mean()
         assert abs(rate - expected) < 0.06, (column, rate, expected)
-    assert synthetic["count"].min() >= frame["count"].min()
-    assert synthetic["count"].max() <= frame["count"].max()
+    # Integer columns come back whole, within the training range when the
+    # encoder clips; a model whose marginals have unbounded tails (the
+    # copula) may rarely step beyond it.
+    count = synthetic["count"]
+    assert (count == np.round(count)).all()
+    outside = (count < frame["count"].min()) | (count > frame["count"].max())
+    assert outside.mean() <= (0.0 if model.encoder_.clip else 0.01)
     scores = model.score_samples(frame)
     assert scores.shape == (len(frame),)
     assert np.isfinite(scores).all()
