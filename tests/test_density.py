@@ -122,3 +122,40 @@ def test_copula_on_penguin_splits_keeps_correlations_and_scores_every_row(seed):
     # Rank correlations survive up to the copula's misfit: penguins are a
     # mixture of species, not a Gaussian copula (measured gaps up to 0.11).
     assert np.abs(real - fake).max() < 0.15
+
+
+RADIAL_KERNELS = ["epanechnikov", "exponential", "linear", "cosine", "gaussian", "tophat"]
+
+
+def _ks_against(samples, grid, density):
+    """KS p-value of ``samples`` against the distribution with ``density`` on ``grid``."""
+    cdf = np.concatenate([[0.0], np.cumsum(np.diff(grid) * (density[1:] + density[:-1]) / 2)])
+    cdf /= cdf[-1]
+    return stats.kstest(samples, lambda x: np.interp(x, grid, cdf)).pvalue
+
+
+@pytest.mark.parametrize("kernel", RADIAL_KERNELS)
+def test_kde_samples_follow_the_kde_in_one_dimension(kernel):
+    X = np.random.default_rng(1).normal(size=(40, 1)) * [[2.0]]
+    model = KernelDensity(kernel=kernel, bandwidth=0.7, random_state=0).fit(X)
+    samples = model.sample(20000, random_state=3)[:, 0]
+    grid = np.linspace(X.min() - 12, X.max() + 12, 400001)
+    density = np.exp(model.score_samples(grid[:, None]))
+    # The density the samples are compared with is scikit-learn's normalised KDE.
+    assert np.trapezoid(density, grid) == pytest.approx(1.0, abs=1e-3)
+    assert _ks_against(samples, grid, density) > 1e-3
+
+
+@pytest.mark.parametrize("kernel", ["epanechnikov", "exponential", "linear", "cosine"])
+@pytest.mark.parametrize("n_features", [3, 6])
+def test_kde_samples_have_the_kernel_radial_distribution(kernel, n_features):
+    # One training row at the origin: sample radii against r^(d-1) exp(score(r e1)).
+    model = KernelDensity(kernel=kernel, bandwidth=1.5, random_state=0).fit(
+        np.zeros((1, n_features))
+    )
+    radii = np.linalg.norm(model.sample(20000, random_state=0), axis=1)
+    grid = np.linspace(0, 40, 200001)
+    ray = np.zeros((grid.size, n_features))
+    ray[:, 0] = grid
+    density = grid ** (n_features - 1) * np.exp(model.score_samples(ray))
+    assert _ks_against(radii, grid, density) > 1e-3
