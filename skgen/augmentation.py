@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._meta import BaseMetaEstimator
 from .conditional import ClassConditional
 from .utils import concat_rows, take_rows
-from .utils._parallel import fit_clones
+from .utils._parallel import class_label, fit_clones
 from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 
 __all__ = ["AugmentedEstimator", "GenerativeResampler"]
@@ -189,6 +189,7 @@ class GenerativeResampler(BaseMetaEstimator):
             template,
             [take_rows(X, y == c) for c in targets],
             self.n_jobs,
+            labels=[class_label(c) for c in targets],
         )
         self.estimators_ = dict(zip(targets, fitted))
         rng = np.random.default_rng(seed)

@@ -6,6 +6,7 @@ import torch
 from sklearn.mixture import GaussianMixture
 
 from ...base import LatentMixin
+from ...utils import check_layer_sizes
 from ...utils._sklearn import Interval
 from .._base import NeuralGenerator
 from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
@@ -118,8 +119,16 @@ class Autoencoder(LatentMixin, NeuralGenerator):
 
     def _build_module(self, layout):
         return AutoencoderModule(
-            layout, self.n_components, tuple(self.hidden_layer_sizes), self.noise
+            layout, self.n_components, check_layer_sizes(self.hidden_layer_sizes), self.noise
         )
+
+    def _fit(self, data, seed):
+        if data.shape[0] < 2:
+            raise ValueError(
+                f"Autoencoder needs at least 2 rows, got n_samples={data.shape[0]}: it "
+                "samples from a Gaussian mixture fit to the codes of the training rows."
+            )
+        super()._fit(data, seed)
 
     def _after_training(self, data):
         super()._after_training(data)

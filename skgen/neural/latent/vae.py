@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import torch
 
 from ...base import LatentMixin
+from ...utils import check_layer_sizes
 from ...utils._sklearn import Interval
 from .._base import NeuralGenerator
 from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
@@ -122,7 +123,9 @@ class VAE(LatentMixin, NeuralGenerator):
         self.random_state = random_state
 
     def _build_module(self, layout):
-        return VAEModule(layout, self.n_components, tuple(self.hidden_layer_sizes), self.beta)
+        return VAEModule(
+            layout, self.n_components, check_layer_sizes(self.hidden_layer_sizes), self.beta
+        )
 
     @property
     def _evaluations_per_score(self):
