@@ -449,3 +449,25 @@ def test_resampler_needs_two_classes():
     X = np.random.default_rng(0).normal(size=(20, 2))
     with pytest.raises(ValueError, match="at least 2 classes"):
         GenerativeResampler(DiagonalGaussian()).fit_resample(X, np.zeros(20))
+
+
+try:
+    from imblearn.utils.estimator_checks import parametrize_with_checks as imblearn_checks
+except ImportError:  # imbalanced-learn is the optional 'imbalanced' extra
+    imblearn_checks = None
+
+if imblearn_checks is not None:
+
+    @imblearn_checks(
+        [GenerativeResampler(DiagonalGaussian(), random_state=0)],
+        # No check is expected to fail: imbalanced-learn's 14 sampler checks all pass.
+        expected_failed_checks=lambda estimator: {},
+    )
+    def test_imbalanced_learn_sampler_checks(estimator, check):
+        check(estimator)
+
+else:
+
+    @pytest.mark.skip(reason="imbalanced-learn (the 'imbalanced' extra) is not installed")
+    def test_imbalanced_learn_sampler_checks():
+        """imbalanced-learn's sampler checks of GenerativeResampler."""
