@@ -29,7 +29,11 @@ def make_mixed_frame(n_samples=120, random_state=0):
             "count": rng.poisson(3 + shift).astype(np.int64),
             "group": pd.Series(group, dtype="category"),
             "label": pd.Series(
-                np.where(rng.random(n_samples) < 0.1, None, rng.choice(["x", "y"], size=n_samples)),
+                np.where(
+                    rng.random(n_samples) < 0.1,
+                    np.nan,  # NaN, not None: the same missing marker on pandas 2 and 3
+                    rng.choice(["x", "y"], size=n_samples).astype(object),
+                ),
                 dtype="str",
             ),
             "flag": rng.random(n_samples) < 0.3 + 0.1 * shift / 6,

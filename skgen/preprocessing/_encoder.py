@@ -647,7 +647,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Add it to a log-density computed on the encoded matrix to get the
         log-density of the original row (Lebesgue measure for continuous-like
-        columns, counting measure for discrete ones). It covers the scaling of
+        columns, datetimes measured in seconds whatever their dtype's
+        resolution; counting measure for discrete ones). It covers the scaling of
         continuous values (missing ones contribute nothing) and, for rare
         categories merged into *other*, ``log P(value | other)``. For
         ``continuous="mode"`` the mode is taken as given (the most likely one),
@@ -666,6 +667,12 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             values = self._to_float_checked(c, series)
             observed = ~np.isnan(values)
             total[observed] += c.encoding.log_derivative(values[observed])
+            if c.kind == "datetime":
+                # Per second, whatever the dtype's resolution (pandas 2 makes
+                # nanoseconds, pandas 3 microseconds): the same score on both.
+                total[observed] += np.log(
+                    np.timedelta64(1, "s") / np.timedelta64(1, c.datetime_unit)
+                )
         return total
 
 
