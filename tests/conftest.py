@@ -7,6 +7,7 @@ for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
 import numpy as np  # noqa: E402  (after the thread settings above)
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from scipy.integrate import trapezoid  # noqa: E402  (numpy.trapezoid needs numpy 2)
 
 try:
     import torch
@@ -86,7 +87,7 @@ def total_probability(model, frame, n_grid=20001, breaks=None):
             }
         )
         density = np.exp(model.score_samples(rows))
-        total += np.trapezoid(density, points) if weights is None else np.sum(density * weights)
+        total += trapezoid(density, points) if weights is None else np.sum(density * weights)
         missing = pd.DataFrame(
             {"x": [np.nan], "c": pd.Categorical([category], categories=frame["c"].cat.categories)}
         )
