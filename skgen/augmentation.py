@@ -176,13 +176,16 @@ class GenerativeResampler(BaseMetaEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
-        imblearn = sys.modules.get("imblearn")
-        if imblearn is None:
+        if sys.modules.get("imblearn") is None:
             return tags
         # imbalanced-learn is loaded (its Pipeline or its checks are in use):
-        # give its tags, with its extra input tag and the sampler tags. Never
-        # imported here, so the resampler runs without imbalanced-learn.
-        from imblearn.utils._tags import InputTags, SamplerTags, Tags
+        # give its tags (0.13 and later), with its extra input tag and the
+        # sampler tags. Never imported first here, so the resampler runs
+        # without imbalanced-learn.
+        try:
+            from imblearn.utils._tags import InputTags, SamplerTags, Tags
+        except ImportError:  # imbalanced-learn < 0.13: scikit-learn's tags
+            return tags
 
         return Tags(
             estimator_type="sampler",

@@ -160,3 +160,29 @@ def test_kde_samples_have_the_kernel_radial_distribution(kernel, n_features):
     ray[:, 0] = grid
     density = grid ** (n_features - 1) * np.exp(model.score_samples(ray))
     assert _ks_against(radii, grid, density) > 1e-3
+
+
+def test_mixed_kde_with_two_continuous_columns_integrates_to_one():
+    # Two continuous columns (one with missing values) and a categorical one:
+    # the product kernel's normalisation has one bandwidth factor per column.
+    rng = np.random.default_rng(0)
+    n = 120
+    c = rng.choice(["u", "v", "w"], size=n)
+    x1 = rng.normal(size=n) + (c == "v")
+    x2 = 0.5 * x1 + rng.normal(size=n)
+    x1[rng.random(n) < 0.15] = np.nan
+    frame = pd.DataFrame({"x1": x1, "x2": x2, "c": pd.Categorical(c)})
+    model = KernelDensity(bandwidth="scott").fit(frame)
+    assert model.bandwidth_ == pytest.approx(n ** (-1 / 6))  # Scott's rule, d = 2
+    g1 = np.linspace(np.nanmin(x1) - 6, np.nanmax(x1) + 6, 101)
+    g2 = np.linspace(x2.min() - 6, x2.max() + 6, 101)
+    a, b = np.meshgrid(g1, g2, indexing="ij")
+    total = 0.0
+    for category in ["u", "v", "w"]:
+        cat = pd.Categorical([category] * a.size, categories=["u", "v", "w"])
+        rows = pd.DataFrame({"x1": a.ravel(), "x2": b.ravel(), "c": cat})
+        density = np.exp(model.score_samples(rows)).reshape(a.shape)
+        total += trapezoid(trapezoid(density, g2, axis=1), g1)
+        missing = pd.DataFrame({"x1": np.nan, "x2": g2, "c": cat[: g2.size]})
+        total += trapezoid(np.exp(model.score_samples(missing)), g2)
+    assert total == pytest.approx(1.0, abs=2e-3)
