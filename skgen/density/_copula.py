@@ -75,14 +75,15 @@ class _Marginal(NormalScoreMap):
         self.name = name
 
     @classmethod
-    def empirical(cls, values, max_knots=256):
+    def empirical(cls, values, max_knots=256, resolution=None):
         """The mid-point empirical CDF, interpolated in normal scores.
 
         Each distinct value sits at the middle of its probability step. Below
         the smallest value its half step is spread over half the gap to the
-        next value, and likewise above the largest, so tied integers stay
-        within rounding distance of the range; beyond that, Gaussian tails
-        hold a hundredth of one row's probability on each side.
+        next value (at most half the ``resolution`` of a column of whole
+        steps, such as integers), and likewise above the largest, so tied
+        values stay within rounding distance of the range; beyond that,
+        Gaussian tails hold a hundredth of one row's probability on each side.
         """
         uniq, mid = midpoint_ecdf(values, max_knots)
         tail = _TAIL_MASS / values.size
@@ -91,15 +92,48 @@ class _Marginal(NormalScoreMap):
             knots = uniq[0] + np.array([-half, 0.0, half])
             levels = np.array([tail, 0.5, 1.0 - tail])
         else:
-            knots = np.concatenate(
-                [
-                    [uniq[0] - (uniq[1] - uniq[0]) / 2],
-                    uniq,
-                    [uniq[-1] + (uniq[-1] - uniq[-2]) / 2],
-                ]
-            )
+            low, high = (uniq[1] - uniq[0]) / 2, (uniq[-1] - uniq[-2]) / 2
+            if resolution is not None:
+                low, high = min(low, resolution / 2), min(high, resolution / 2)
+            knots = np.concatenate([[uniq[0] - low], uniq, [uniq[-1] + high]])
             levels = np.concatenate([[tail], mid, [1.0 - tail]])
         return cls("empirical", knots, special.ndtri(levels))
+
+    @classmethod
+    def steps(cls, values, resolution, max_knots=256):
+        """The empirical distribution of a column of whole steps (integers, dates).
+
+        Each distinct value owns the cell of one ``resolution`` around it
+        (less where a neighbour is closer), which holds exactly its training
+        frequency, so rounding a draw to the nearest step gives every value
+        its training frequency. Each gap between cells (steps never seen)
+        holds a hundredth of one row's probability, so unseen steps keep a
+        finite density; Gaussian tails beyond the outer cells as for
+        :meth:`empirical`. Columns with more than ``max_knots`` distinct
+        values go to :meth:`empirical`.
+        """
+        uniq, counts = np.unique(values, return_counts=True)
+        if uniq.size < 2 or uniq.size > max_knots:
+            return cls.empirical(values, max_knots, resolution=resolution)
+        n = values.size
+        tail = _TAIL_MASS / n
+        half = resolution / 2
+        gaps = np.diff(uniq)
+        gap_before = np.concatenate([[False], gaps > resolution * (1 + 1e-9)])
+        width = np.minimum(half, np.concatenate([[half], gaps / 2]))  # to the left
+        width_right = np.minimum(half, np.concatenate([gaps / 2, [half]]))
+        mass = counts / n * (1 - 2 * tail - gap_before.sum() * tail)
+        knots, levels, level = [uniq[0] - width[0]], [tail], tail
+        for k in range(uniq.size):
+            if gap_before[k]:
+                level += tail
+                knots.append(uniq[k] - width[k])
+                levels.append(level)
+            level += mass[k]
+            knots.append(uniq[k] + width_right[k])
+            levels.append(level)
+        levels[-1] = 1 - tail  # exactly, whatever the rounding of the sums
+        return cls("empirical", np.array(knots), special.ndtri(np.array(levels)))
 
     @classmethod
     def tabulate(cls, name, dist, n_samples):
@@ -291,12 +325,14 @@ class GaussianCopula(LatentMixin, BaseGenerator):
             )
         return [m for m in self.marginals if m != "empirical"], "empirical" in self.marginals
 
-    def _fit_marginal(self, values, rng, kind="continuous"):
+    def _fit_marginal(self, values, rng, resolution=None):
         families, allow_empirical = self._candidates()
         if values.size > self.max_fit_rows:
             values = rng.choice(values, self.max_fit_rows, replace=False)
-        if np.ptp(values) == 0 or (allow_empirical and kind != "continuous"):
-            return _Marginal.empirical(values)
+        if allow_empirical and resolution is not None:
+            return _Marginal.steps(values, resolution)
+        if np.ptp(values) == 0:
+            return _Marginal.empirical(values, resolution=resolution)
         ordered = np.sort(values)
         best, best_stat = None, np.inf
         for name in families:
@@ -320,11 +356,19 @@ class GaussianCopula(LatentMixin, BaseGenerator):
             )
         return best
 
-    def _continuous_kinds(self, n_columns):
-        """Kind of each continuous-like column (integer and datetime ones have ties)."""
+    def _resolutions(self, n_columns):
+        """Step of each continuous-like column in the encoded units: integer and
+        datetime columns take whole steps (and have ties), continuous ones None."""
         if self.encoder_ is None:
-            return ["continuous"] * n_columns
-        return [c.kind for c in self.encoder_.columns_ if c.kind in CONTINUOUS_KINDS]
+            return [None] * n_columns
+        steps = {"integer": 1.0, "continuous": None}
+        return [
+            None
+            if steps.get(c.kind, c.step) is None
+            else steps.get(c.kind, c.step) / c.encoding.scale
+            for c in self.encoder_.columns_
+            if c.kind in CONTINUOUS_KINDS
+        ]
 
     def _fit(self, data, seed):
         rng = np.random.default_rng(seed)
@@ -336,8 +380,8 @@ class GaussianCopula(LatentMixin, BaseGenerator):
             raise ValueError("A continuous column has no observed value.")
         # One generator per column, so the fits do not depend on n_jobs.
         self.marginal_fits_ = Parallel(n_jobs=self.n_jobs)(
-            delayed(self._fit_marginal)(column, child, kind)
-            for column, child, kind in zip(columns, rng.spawn(p), self._continuous_kinds(p))
+            delayed(self._fit_marginal)(column, child, step)
+            for column, child, step in zip(columns, rng.spawn(p), self._resolutions(p))
         )
         self.marginals_ = [m.name for m in self.marginal_fits_]
         # The chain: missing-value indicators first (so continuous values are

@@ -4,7 +4,7 @@ from ._encoder import TabularEncoder
 from ._layout import CONTINUOUS_KINDS, DISCRETE_KINDS, MixedTable, Span
 from ._mode import ModeEncoding
 from ._quantile import NormalScoreMap, QuantileEncoding, interp_linear_tails, midpoint_ecdf
-from ._standard import StandardEncoding, mean_and_std
+from ._standard import StandardEncoding
 
 __all__ = [
     "CONTINUOUS_KINDS",
@@ -17,6 +17,5 @@ __all__ = [
     "StandardEncoding",
     "TabularEncoder",
     "interp_linear_tails",
-    "mean_and_std",
     "midpoint_ecdf",
 ]

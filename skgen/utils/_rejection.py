@@ -54,7 +54,8 @@ def rejection_sample(draw, accept, n_samples, *, max_draws, describe="the condit
             break
         remaining = n_samples - n_kept
         needed = n_drawn + remaining / _optimistic_rate(n_kept, n_drawn)
-        if needed > max_draws:
+        hopeless = needed > max_draws
+        if hopeless or n_drawn >= max_draws:
             raise ValueError(
                 f"Rejection sampling for {describe}: {n_kept} of {n_drawn} draws met them "
                 f"(rate {n_kept / n_drawn:.2g}); {n_samples} rows would take about "
