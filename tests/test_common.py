@@ -237,8 +237,11 @@ def test_global_random_generators_are_left_alone(estimator, random_state):
 
     np.random.seed(12345)
     before = _global_states()
-    for data in (_numeric_data(60), make_mixed_frame(80)):
-        model = clone(estimator).set_params(random_state=random_state).fit(data)
+    models = [clone(estimator).set_params(random_state=random_state)]
+    if "continuous" in estimator.get_params():  # the one random encoding: mode mixtures
+        models.append(clone(models[0]).set_params(continuous="mode"))
+    for data, model in [(d, m) for d in (_numeric_data(60), make_mixed_frame(80)) for m in models]:
+        model.fit(data)
         model.sample(5)
         model.sample(3, random_state=1)
         model.score_samples(data)
@@ -253,6 +256,17 @@ def test_global_random_generators_are_left_alone(estimator, random_state):
         assert np.array_equal(after[0], before[0]) and after[1] == before[1], (
             "numpy's global generator was used"
         )
+
+
+def test_encoder_without_mode_mixtures_leaves_numpy_global_generator_alone():
+    from skgen.preprocessing import TabularEncoder
+
+    np.random.seed(3)
+    before = _global_states()
+    for continuous in ("standard", "quantile"):
+        TabularEncoder(continuous).fit(make_mixed_frame(80))  # random_state=None
+    after = _global_states()
+    assert np.array_equal(after[0], before[0]) and after[1] == before[1]
 
 
 def test_meta_estimators_leave_numpy_global_generator_alone():
