@@ -145,9 +145,7 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
     def _log_jacobian(self, X):
         if self.encoder_ is None:
             return 0.0
-        if not isinstance(X, pd.DataFrame):
-            X = pd.DataFrame(np.asarray(X), columns=self.feature_names_in_)
-        return self.encoder_.log_abs_det_jacobian(X)
+        return self.encoder_.log_abs_det_jacobian(X)  # X is a DataFrame (_validate_input)
 
     # ------------------------------------------------------------ scoring
     def score_samples(self, X):
