@@ -8,7 +8,11 @@ tests check that every generator ``all_estimators()`` finds is listed here.
 MODELS = {
     "Autoencoder": "skgen.neural.latent.autoencoder",
     "BayesianGaussianMixture": "skgen.mixture",
+    "BayesianNetwork": "skgen.graphical.bayesian_network",
+    "CategoricalHMM": "skgen.graphical.hmm",
+    "GMMHMM": "skgen.graphical.hmm",
     "GaussianCopula": "skgen.density",
+    "GaussianHMM": "skgen.graphical.hmm",
     "GaussianMixture": "skgen.mixture",
     "KernelDensity": "skgen.density",
     "VAE": "skgen.neural.latent.vae",

@@ -1,44 +1,61 @@
-"""Base classes implementing skgen's estimator contract once for every model.
+"""Base classes implementing skgen's estimator contract once for every model and kind of data.
 
 A generator subclasses :class:`BaseGenerator` and implements a few private
 hooks on data already validated and encoded:
 
 - ``_fit(data, seed)``: learn from ``data``;
-- ``_score_samples(data)``: log-density of each row in the encoded space;
-- ``_sample(n_samples, rng)``: draw rows in the encoded space;
+- ``_score_samples(data)``: log-density of each unit (row, sequence,
+  document, image) in the encoded space;
+- ``_sample(n_samples, rng, **params)``: draw units in the encoded space;
 - ``_transform(data)`` / ``_inverse_transform(Z)``: only with :class:`LatentMixin`.
 
-``data`` is what the class attribute ``_input_view`` asks for: ``"mixed"``
-gives a :class:`skgen.preprocessing.MixedTable` (scaled continuous columns with
-NaN where missing, plus integer codes of discrete columns), ``"matrix"`` the
-float matrix of :meth:`TabularEncoder.transform`. A numeric array is used as it
-is (no NaN allowed); a DataFrame goes through a :class:`TabularEncoder`, and
-the base class adds the encoder's log-Jacobian to scores and decodes samples
-back to a DataFrame with the original columns, dtypes and missing values.
+Which kinds of data a model takes is the class attribute ``_data_kinds``
+(``"table"``, ``"sequence"``, ``"text"``, ``"image"``; tables and images by
+default). ``fit`` finds the kind of its input (:func:`skgen.preprocessing.data_kind_of`)
+and keeps a *codec* for it (``codec_``), one small class per kind in
+:mod:`skgen.preprocessing`, which validates input, encodes it, adds its
+log-Jacobian to scores, and decodes samples back to the caller's container.
+``data`` is, by kind:
+
+- table: what ``_input_view`` asks for: ``"mixed"`` gives a
+  :class:`~skgen.preprocessing.MixedTable` (scaled continuous columns with
+  NaN where missing, plus integer codes of discrete columns), ``"matrix"`` the
+  float matrix of :meth:`TabularEncoder.transform`. A numeric array is used
+  as it is; a DataFrame goes through a :class:`TabularEncoder` (``encoder_``);
+- image: for ``_image_view = "flat"`` (tabular models), rows of pixels in the
+  table form above; for ``"image"``, an ``(n, C, H, W)`` float array;
+  discrete images are dequantised when ``_dequantize_images`` is True;
+- sequence and text: a :class:`~skgen.preprocessing.Sequences`.
 """
 
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
-import pandas as pd
 from joblib import Parallel, delayed
+from scipy import special
 from sklearn.base import BaseEstimator, DensityMixin, TransformerMixin
+from sklearn.utils import column_or_1d
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from .preprocessing import MixedTable, TabularEncoder
-from .utils import (
-    as_generator,
-    check_latent,
-    check_n_samples,
-    check_same_container,
-    rejection_sample,
-    seed_from,
-    validate_numeric,
+from .preprocessing import (
+    ImageCodec,
+    MixedTable,
+    SequenceCodec,
+    TableCodec,
+    TextCodec,
+    data_kind_of,
 )
+from .utils import as_generator, check_latent, check_n_samples, rejection_sample, seed_from
 from .utils._sklearn import _fit_context
 
-__all__ = ["BaseGenerator", "GenerativeMixin", "LatentMixin", "SCORE_KINDS"]
+__all__ = [
+    "BaseGenerator",
+    "ClassContextMixin",
+    "GenerativeMixin",
+    "LatentMixin",
+    "SCORE_KINDS",
+]
 
 SCORE_KINDS = ("exact", "lower_bound", "estimate", "unnormalized", "reconstruction")
 
@@ -54,52 +71,91 @@ class GenerativeMixin:
 
     score_kind = "exact"
 
-    def score(self, X, y=None):
+    def score(self, X, y=None, **params):
         """Mean of :meth:`score_samples` over the rows of ``X`` (higher is better).
 
         Parameters
         ----------
-        X : array-like or DataFrame of shape (n_samples, n_features)
+        X : array-like or DataFrame of shape (n_samples, n_features), or another kind of data
         y : ignored
+        **params
+            Passed to ``score_samples`` (``lengths`` for sequence models).
 
         Returns
         -------
         score : float
         """
-        return float(np.mean(self.score_samples(X)))
+        return float(np.mean(self.score_samples(X, **params)))
 
 
 class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of every skgen generator (see the module docstring)."""
 
+    #: Kinds of data ``fit`` takes.
+    _data_kinds = ("table", "image")
+    #: Form of a table (and of flattened images) for ``_fit``: "mixed" or "matrix".
     _input_view = "mixed"
+    #: Form of images for ``_fit``: "flat" rows or "image" arrays (n, C, H, W).
+    _image_view = "flat"
+    #: Whether discrete images are dequantised for this (continuous) density.
+    _dequantize_images = True
     _parameter_constraints = {"random_state": ["random_state"]}
 
     # ---------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, lengths=None):
         """Learn the distribution of ``X``.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or DataFrame
-            Numeric array, or a DataFrame with any mix of numeric, integer,
-            boolean, categorical and datetime columns and missing values.
+        X : array-like of shape (n_samples, n_features), DataFrame, or another kind of data
+            A table: numeric array, or a DataFrame with any mix of numeric,
+            integer, boolean, categorical and datetime columns and missing
+            values; or, for models that take them, images, sequences or
+            text (see ``docs/contract.md``).
         y : ignored
             Accepted for compatibility with scikit-learn; class-conditional
             generation is the job of :class:`skgen.ClassConditional`.
+        lengths : array-like of int, default=None
+            For sequence models: the length of each sequence in ``X`` (rows
+            of all sequences end to end, as hmmlearn takes them).
 
         Returns
         -------
         self : object
         """
+        data, seed = self._begin_fit(X, lengths)
+        self._fit(data, seed, **self._fit_context_args(y, data))
+        self._end_fit(seed)
+        return self
+
+    def _fit_context_args(self, y, data):
+        """``{"context": codes}`` for a model of p(x | y) (see :class:`ClassContextMixin`)."""
+        return {}
+
+    def _begin_fit(self, X, lengths=None):
+        """Validate and encode the training data; returns it with the fit's int seed."""
         seed = seed_from(self.random_state)
-        data = self._validate_input(X, reset=True, seed=seed)
-        self._fit(data, seed)
+        kind = data_kind_of(X, lengths, self._data_kinds, type(self).__name__)
+        codec = self._make_codec(kind)
+        data = codec.fit(self, X, lengths=lengths, seed=seed)
+        self.codec_ = codec
+        self.encoder_ = getattr(codec, "encoder", None)
+        return data, seed
+
+    def _end_fit(self, seed):
         # The generator that sample() draws from when given no random_state:
         # seeded from fit's seed, so a refit restarts the same sequence.
         self._sampling_rng_ = np.random.default_rng([seed, 1])
-        return self
+
+    def _make_codec(self, kind):
+        if kind == "table":
+            return TableCodec(self._input_view, self._encoder_params())
+        if kind == "image":
+            return ImageCodec(self._image_view, self._dequantize_images, self._input_view)
+        if kind == "sequence":
+            return SequenceCodec()
+        return TextCodec()
 
     @abstractmethod
     def _fit(self, data, seed):
@@ -109,46 +165,20 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         """Parameters of the TabularEncoder used for DataFrame input."""
         return {"continuous": "standard"}
 
-    def _validate_input(self, X, *, reset, seed=None):
-        if not reset:
-            check_same_container(self, X, fitted_on_frame=self.encoder_ is not None)
-        if isinstance(X, pd.DataFrame):
-            X = validate_data(self, X, reset=reset, skip_check_array=True)
-            if reset:
-                # The encoder is seeded from fit's seed: numpy's global RNG stays untouched.
-                params = {**self._encoder_params(), "random_state": seed}
-                self.encoder_ = TabularEncoder(**params).fit(X)
-            if X.shape[0] == 0:
-                raise ValueError("Found array with 0 sample(s) while a minimum of 1 is required.")
-            return self._encode(X)
-        X = validate_numeric(self, X, reset=reset)
-        if reset:
-            self.encoder_ = None
-        X = np.asarray(X, dtype=np.float64)
-        if self._input_view == "mixed":
-            return MixedTable(X, np.empty((X.shape[0], 0), dtype=np.intp), [])
-        return X
-
-    def _encode(self, frame):
-        if self._input_view == "mixed":
-            return self.encoder_.transform_mixed(frame)
-        return self.encoder_.transform(frame)
+    def _validate_input(self, X, *, lengths=None):
+        """``X`` validated against the training data and encoded for the model."""
+        check_is_fitted(self)
+        return self.codec_.encode(self, X, lengths=lengths)
 
     def _decode(self, data, rng):
-        """Model-space rows back to the container the model was fit on."""
-        if self.encoder_ is None:
-            return data.continuous if isinstance(data, MixedTable) else np.asarray(data)
-        if isinstance(data, MixedTable):
-            return self.encoder_.inverse_transform_mixed(data, random_state=rng)
-        return self.encoder_.inverse_transform(data, random_state=rng)
+        """Model-space units back to the container the model was fit on."""
+        return self.codec_.decode(data, rng)
 
-    def _log_jacobian(self, X):
-        if self.encoder_ is None:
-            return 0.0
-        return self.encoder_.log_abs_det_jacobian(X)  # X is a DataFrame (_validate_input)
+    def _log_jacobian(self, X, lengths=None):
+        return self.codec_.log_jacobian(self, X, lengths=lengths)
 
     # ------------------------------------------------------------ scoring
-    def score_samples(self, X):
+    def score_samples(self, X, *, lengths=None):
         """Log-density of each row of ``X`` in the original data space.
 
         Continuous columns are scored with respect to Lebesgue measure,
@@ -157,24 +187,28 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         are comparable. ``score_kind`` says whether the value is exact, a
         bound, an estimate, unnormalised or a reconstruction score.
 
+        For sequences, text and images the unit is a sequence, a document or
+        an image: one value each.
+
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or DataFrame
+        X : array-like of shape (n_samples, n_features), DataFrame, or another kind of data
+        lengths : array-like of int, default=None
+            For sequence models: the length of each sequence in ``X``.
 
         Returns
         -------
         log_density : ndarray of shape (n_samples,)
         """
-        check_is_fitted(self)
-        data = self._validate_input(X, reset=False)
-        return self._score_samples(data) + self._log_jacobian(X)
+        data = self._validate_input(X, lengths=lengths)
+        return self._score_samples(data) + self._log_jacobian(X, lengths)
 
     @abstractmethod
     def _score_samples(self, data):
         """Log-density of each row of ``data`` in the encoded space."""
 
     # ----------------------------------------------------------- sampling
-    def sample(self, n_samples=1, *, random_state=None, n_jobs=None, conditions=None):
+    def sample(self, n_samples=1, *, random_state=None, n_jobs=None, conditions=None, **params):
         """Draw new rows from the fitted model.
 
         Parameters
@@ -196,12 +230,19 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
             rejection sampling on discrete columns (categorical, boolean, or
             ``None``/NaN for "missing") and store the share of draws accepted
             in ``last_acceptance_rate_``.
+        **params
+            Options of the kind of data or of the model: ``length`` (an int,
+            or one per sequence; default: drawn from the training lengths)
+            for sequence models; e.g. ``max_length``, ``temperature`` or
+            ``prompt`` for text models.
 
         Returns
         -------
-        X_new : DataFrame or ndarray of shape (n_samples, n_features_in_)
+        X_new : DataFrame or ndarray of shape (n_samples, n_features_in_), or another kind
             A DataFrame with the training columns, dtypes, categories and
-            missing values if the model was fit on one, else an ndarray.
+            missing values if the model was fit on one, else an ndarray; for
+            other kinds, the container ``fit`` received (``(X, lengths)`` or
+            a list of sequences, a list of strings, an array of images).
         """
         check_is_fitted(self)
         n_samples = check_n_samples(n_samples)
@@ -209,20 +250,22 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         if conditions:
             return self._sample_conditioned(n_samples, self._check_conditions(conditions), rng)
         if n_samples <= SAMPLE_CHUNK_SIZE:
-            return self._sample_decoded(n_samples, rng)
+            return self._sample_decoded(n_samples, rng, params)
         sizes = [SAMPLE_CHUNK_SIZE] * (n_samples // SAMPLE_CHUNK_SIZE)
         if n_samples % SAMPLE_CHUNK_SIZE:
             sizes.append(n_samples % SAMPLE_CHUNK_SIZE)
+        starts = np.cumsum([0] + sizes[:-1])
         chunks = Parallel(n_jobs=n_jobs)(
-            delayed(self._sample_decoded)(size, child)
-            for size, child in zip(sizes, rng.spawn(len(sizes)))
+            delayed(self._sample_decoded)(size, child, _chunk_params(params, start, size))
+            for start, size, child in zip(starts, sizes, rng.spawn(len(sizes)))
         )
-        if isinstance(chunks[0], pd.DataFrame):
-            return pd.concat(chunks, ignore_index=True)
-        return np.concatenate(chunks)
+        return self.codec_.concat(chunks)
 
-    def _sample_decoded(self, n_samples, rng):
-        return self._decode(self._sample(n_samples, rng), rng)
+    def _sample_decoded(self, n_samples, rng, params=None):
+        params = dict(params or {})
+        if isinstance(self.codec_, SequenceCodec):
+            params["lengths"] = self.codec_.sample_lengths(n_samples, params.pop("length", None), rng)
+        return self._decode(self._sample(n_samples, rng, **params), rng)
 
     def _check_conditions(self, conditions):
         if not isinstance(conditions, dict):
@@ -254,10 +297,141 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
 
     @abstractmethod
     def _sample(self, n_samples, rng):
-        """Draw ``n_samples`` rows in the encoded space with the numpy Generator ``rng``."""
+        """Draw ``n_samples`` units in the encoded space with the numpy Generator ``rng``.
+
+        Sequence models also receive ``lengths`` (one per sequence); other
+        keyword options of ``sample`` arrive as keyword arguments.
+        """
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "_sampling_rng_")
+
+
+def _chunk_params(params, start, size):
+    """``params`` for the units ``start:start + size`` (a per-unit ``context`` is sliced)."""
+    if params.get("context") is None:
+        return params
+    return {**params, "context": params["context"][start : start + size]}
+
+
+class ClassContextMixin:
+    """One model of p(x | y): class labels as a context input, for :class:`skgen.ClassConditional`.
+
+    Put it before the base class (``class M(ClassContextMixin, BaseGenerator)``).
+    ``fit(X, y)`` learns p(x | y) and the class prior (``classes_``,
+    ``class_prior_``); ``fit(X)`` without labels learns p(x), as any
+    generator. The model's hooks receive the classes as integer codes into
+    ``classes_``: ``_fit(data, seed, context)``, ``_score_samples(data,
+    context)`` and ``_sample(n_samples, rng, context=..., **params)``, with
+    ``context=None`` for an unconditional fit.
+
+    - ``score_samples(X, y=labels)`` gives log p(x | y) row by row, and
+      without labels log p(x) = log sum_k p(x | k) p(k);
+    - ``sample(n, y=labels)`` draws one unit per label (one label is
+      repeated), and without labels draws the labels from ``class_prior_``.
+    """
+
+    supports_class_context = True
+
+    def _fit_context_args(self, y, data):
+        if y is None:
+            self.__dict__.pop("classes_", None)
+            return {"context": None}
+        y = column_or_1d(y, warn=True)
+        if y.shape[0] != n_units(data):
+            raise ValueError(f"y has {y.shape[0]} labels for {n_units(data)} units of X.")
+        self.classes_, codes, counts = np.unique(y, return_inverse=True, return_counts=True)
+        self.class_prior_ = counts / counts.sum()
+        return {"context": codes.astype(np.int64)}
+
+    def _context_codes(self, y, n_units):
+        if not hasattr(self, "classes_"):
+            raise ValueError(
+                f"{type(self).__name__} was fit without class labels; y must be None."
+            )
+        y = np.full(n_units, y, dtype=object) if np.ndim(y) == 0 else column_or_1d(y, warn=True)
+        if y.shape[0] != n_units:
+            raise ValueError(f"y has {y.shape[0]} labels for {n_units} units.")
+        codes = np.clip(np.searchsorted(self.classes_, y), 0, self.classes_.size - 1)
+        unseen = self.classes_[codes] != y
+        if np.any(unseen):
+            raise ValueError(
+                f"y contains labels not seen in fit: {np.unique(y[unseen]).tolist()}; "
+                f"known classes are {self.classes_.tolist()}."
+            )
+        return codes.astype(np.int64)
+
+    def score_samples(self, X, y=None, *, lengths=None):
+        """Log-density of each unit: log p(x | y) given labels, else log p(x).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), DataFrame, or another kind of data
+        y : array-like of shape (n_samples,) or None, default=None
+            Class labels of the units. ``None`` marginalises over the classes
+            (or, for a model fit without labels, scores p(x)).
+        lengths : array-like of int, default=None
+            For sequence models: the length of each sequence in ``X``.
+
+        Returns
+        -------
+        log_density : ndarray of shape (n_samples,)
+        """
+        data = self._validate_input(X, lengths=lengths)
+        jacobian = self._log_jacobian(X, lengths)
+        if not hasattr(self, "classes_"):
+            if y is not None:
+                self._context_codes(y, 0)  # raises: fit without labels
+            return self._score_samples(data, None) + jacobian
+        n = n_units(data)
+        if y is not None:
+            return self._score_samples(data, self._context_codes(y, n)) + jacobian
+        per_class = [
+            self._score_samples(data, np.full(n, k, dtype=np.int64))
+            for k in range(self.classes_.size)
+        ]
+        with np.errstate(divide="ignore"):
+            joint = np.column_stack(per_class) + np.log(self.class_prior_)
+        return special.logsumexp(joint, axis=1) + jacobian
+
+    def sample(self, n_samples=1, *, y=None, random_state=None, n_jobs=None, **params):
+        """Draw units, given their class labels.
+
+        Parameters
+        ----------
+        n_samples : int, default=1
+        y : label, array-like of shape (n_samples,) or None, default=None
+            One label for all units or one per unit; ``None`` draws the
+            labels from ``class_prior_`` (for a model fit with labels).
+        random_state, n_jobs, **params
+            As in :meth:`BaseGenerator.sample`.
+
+        Returns
+        -------
+        X_new : the container ``fit`` received, with ``n_samples`` units.
+        """
+        check_is_fitted(self)
+        n_samples = check_n_samples(n_samples)
+        context = None
+        if hasattr(self, "classes_"):
+            if y is None:
+                rng = self._sampling_rng_ if random_state is None else as_generator(random_state)
+                context = rng.choice(self.classes_.size, size=n_samples, p=self.class_prior_)
+                random_state = rng
+            else:
+                context = self._context_codes(y, n_samples)
+        elif y is not None:
+            self._context_codes(y, n_samples)  # raises: fit without labels
+        return super().sample(
+            n_samples, random_state=random_state, n_jobs=n_jobs, context=context, **params
+        )
+
+
+def n_units(data):
+    """Number of rows, sequences, documents or images in encoded ``data``."""
+    if isinstance(data, MixedTable):
+        return data.n_samples
+    return data.n_sequences if hasattr(data, "n_sequences") else len(data)
 
 
 def _has_decoder(estimator):
@@ -268,19 +442,20 @@ class LatentMixin(TransformerMixin):
     """Adds ``transform`` (latent representation) and, for models that define
     ``_inverse_transform``, ``inverse_transform`` (decode latent points)."""
 
-    def transform(self, X):
+    def transform(self, X, *, lengths=None):
         """Latent representation of each row of ``X``.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or DataFrame
+        X : array-like of shape (n_samples, n_features), DataFrame, or another kind of data
+        lengths : array-like of int, default=None
+            For sequence models: the length of each sequence in ``X``.
 
         Returns
         -------
         Z : ndarray of shape (n_samples, n_components)
         """
-        check_is_fitted(self)
-        return self._transform(self._validate_input(X, reset=False))
+        return self._transform(self._validate_input(X, lengths=lengths))
 
     @available_if(_has_decoder)
     def inverse_transform(self, Z):

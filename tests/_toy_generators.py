@@ -8,7 +8,7 @@ without depending on which concrete models exist.
 import numpy as np
 from scipy.stats import norm
 
-from skgen.base import BaseGenerator
+from skgen.base import BaseGenerator, ClassContextMixin
 
 
 class DiagonalGaussian(BaseGenerator):
@@ -40,36 +40,30 @@ class ReconstructionScorer(DiagonalGaussian):
         return -(((data - self.mean_) / self.scale_) ** 2).sum(axis=1)
 
 
-class ConditionalDiagonalGaussian(DiagonalGaussian):
+class ConditionalDiagonalGaussian(ClassContextMixin, DiagonalGaussian):
     """One model of p(x | y): a class-specific mean, a shared diagonal scale.
 
-    Declares ``supports_class_context`` and takes ``y`` in fit, score_samples
-    and sample, the protocol :class:`skgen.ClassConditional` uses for natively
-    conditional models.
+    Built on :class:`skgen.base.ClassContextMixin`, the protocol
+    :class:`skgen.ClassConditional` uses for natively conditional models;
+    fit without labels, it is a :class:`DiagonalGaussian`.
     """
 
-    supports_class_context = True
-    _input_view = "matrix"
-
-    def fit(self, X, y=None):
-        self.context_classes_, codes = np.unique(np.asarray(y), return_inverse=True)
-        super().fit(X)
-        data = np.asarray(X, dtype=float)
+    def _fit(self, data, seed, context):
+        super()._fit(data, seed)
+        if context is None:
+            return
         self.class_means_ = np.array(
-            [data[codes == k].mean(axis=0) for k in range(self.context_classes_.size)]
+            [data[context == k].mean(axis=0) for k in range(self.classes_.size)]
         )
-        residual = data - self.class_means_[codes]
+        residual = data - self.class_means_[context]
         self.scale_ = np.sqrt(residual.var(axis=0) + self.var_floor)
-        return self
 
-    def _means_for(self, y):
-        return self.class_means_[np.searchsorted(self.context_classes_, np.asarray(y))]
+    def _means(self, context):
+        return self.mean_ if context is None else self.class_means_[context]
 
-    def score_samples(self, X, y=None):
-        data = self._validate_input(X, reset=False)
-        return norm.logpdf(data, self._means_for(y), self.scale_).sum(axis=1)
+    def _score_samples(self, data, context):
+        return norm.logpdf(data, self._means(context), self.scale_).sum(axis=1)
 
-    def sample(self, n_samples=1, *, y=None, random_state=None):
-        rng = np.random.default_rng(random_state)
-        means = self._means_for(y)
+    def _sample(self, n_samples, rng, context=None):
+        means = np.broadcast_to(self._means(context), (n_samples, self.mean_.size))
         return rng.normal(means, self.scale_)

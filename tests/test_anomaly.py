@@ -1,13 +1,14 @@
 import numpy as np
 import pandas as pd
 import pytest
-from _toy_generators import DiagonalGaussian, ReconstructionScorer
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen.anomaly import GenerativeOutlierDetector
+
+from _toy_generators import DiagonalGaussian, ReconstructionScorer
 
 
 @pytest.fixture(scope="module")

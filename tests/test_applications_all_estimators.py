@@ -11,12 +11,12 @@ from skgen.anomaly import GenerativeOutlierDetector
 from skgen.augmentation import GenerativeResampler
 from skgen.utils import all_estimators
 
-from _estimator_config import FAST_PARAMS, NOT_TABULAR
+from _estimator_config import FAST_PARAMS
 
 GENERATORS = [
     cls(**FAST_PARAMS.get(name, {})).set_params(random_state=0)
     for name, cls in all_estimators()
-    if name not in NOT_TABULAR
+    if "table" in cls._data_kinds
 ]
 IDS = [type(generator).__name__ for generator in GENERATORS]
 

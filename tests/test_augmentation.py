@@ -4,7 +4,6 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from _toy_generators import DiagonalGaussian
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -14,6 +13,8 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen.augmentation import AugmentedEstimator, GenerativeResampler
+
+from _toy_generators import DiagonalGaussian
 
 
 @pytest.fixture(scope="module")

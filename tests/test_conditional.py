@@ -3,7 +3,6 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-from _toy_generators import ConditionalDiagonalGaussian, DiagonalGaussian
 from scipy.special import logsumexp
 from sklearn.datasets import load_iris
 from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis
@@ -11,6 +10,8 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen import ClassConditional
+
+from _toy_generators import ConditionalDiagonalGaussian, DiagonalGaussian
 
 
 @pytest.fixture(scope="module")

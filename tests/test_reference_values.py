@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+
 from _reference import PATH, SETTINGS, compute
 
 with open(PATH) as _file:

@@ -9,12 +9,21 @@ import importlib
 
 from .._registry import MODELS
 from ._base import NeuralGenerator
-from ._net import GenerativeNet
+from ._latent import NeuralLatentMixin
+from ._net import AdversarialNet, BatchIterator, GenerativeNet
 from .modules import TabularHead
 
 _FAMILY_MODELS = sorted(name for name, module in MODELS.items() if module.startswith(__name__))
 
-__all__ = ["GenerativeNet", "NeuralGenerator", "TabularHead", *_FAMILY_MODELS]
+__all__ = [
+    "AdversarialNet",
+    "BatchIterator",
+    "GenerativeNet",
+    "NeuralGenerator",
+    "NeuralLatentMixin",
+    "TabularHead",
+    *_FAMILY_MODELS,
+]
 
 
 def __getattr__(name):

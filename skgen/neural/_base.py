@@ -12,13 +12,14 @@ from sklearn.base import clone
 from skorch.callbacks import EarlyStopping, ProgressBar
 from skorch.dataset import ValidSplit
 
-from ..base import BaseGenerator
+from ..base import BaseGenerator, n_units
+from ..preprocessing import MixedTable
 from ..utils import seed_from
 from ..utils._sklearn import Interval, StrOptions, _fit_context
-from ._net import GenerativeNet, cpu_copy
+from ._net import GenerativeNet, cpu_copy, take_batch
 from .modules.tabular_head import all_continuous_layout
 
-__all__ = ["NeuralGenerator"]
+__all__ = ["NeuralGenerator", "SHARED_TRAINING_DEFAULTS"]
 
 # torch.random.fork_rng saves and restores torch's *global* generator, which
 # is shared by all threads: fits in concurrent threads must take turns.
@@ -29,6 +30,20 @@ _OPTIMIZERS = {
     "adamw": torch.optim.AdamW,
     "sgd": torch.optim.SGD,
     "rmsprop": torch.optim.RMSprop,
+}
+
+#: The training parameters every deep generator has, with the same default
+#: (``max_epochs``, ``batch_size`` and ``lr`` too, with the model's own default).
+SHARED_TRAINING_DEFAULTS = {
+    "optimizer": "adam",
+    "device": "auto",
+    "callbacks": None,
+    "early_stopping": False,
+    "validation_fraction": 0.1,
+    "n_iter_no_change": 10,
+    "warm_start": False,
+    "verbose": 0,
+    "random_state": None,
 }
 
 # Row evaluations per forward pass at inference (a row scored with k
@@ -67,23 +82,35 @@ def _seeded_torch(seed, device):
 class NeuralGenerator(BaseGenerator):
     """Base class of the deep generators: hyper-parameters, training through skorch, inference.
 
-    A subclass declares its own hyper-parameters and implements
-    ``_build_module(layout)`` (a torch module following the protocol of
-    :mod:`skgen.neural.modules`) and ``_module_scores(module, x)`` (per-row
-    scores of a float64 batch); a latent model adds :class:`skgen.base.LatentMixin`.
+    A subclass declares its hyper-parameters and implements
+    ``_build_module()`` (a torch module following the protocol of
+    :mod:`skgen.neural.modules`, built from fitted attributes such as
+    ``layout_``) and ``_module_scores(module, x)`` (per-unit scores of a
+    float64 batch); a latent model adds :class:`~skgen.neural.NeuralLatentMixin`.
+    Training is skorch's: ``_net_class`` (:class:`GenerativeNet`, one loss,
+    or :class:`AdversarialNet`, two networks with two optimizers) with the
+    extra net parameters of ``_net_params()``.
 
-    Data flow: a DataFrame goes through :class:`skgen.preprocessing.TabularEncoder`
-    (encoding of continuous columns set by ``continuous``) and the head
-    follows its ``layout_``; a numeric array is standardised inside the model
-    (``mean_``, ``scale_``; the log-Jacobian of that scaling is part of the
-    scores). Training runs in float32 through :class:`GenerativeNet`;
-    ``score_samples``, ``transform`` and ``inverse_transform`` run on a
-    float64 copy of the module and return float64.
+    Data flow, overridable per kind of data with four hooks: ``_prepare(data)``
+    records what the module needs; ``_model_input(data, dtype)`` gives the
+    net's input (an array, or a dict of arrays batched together);
+    ``_model_output(array)`` maps a module's samples back to the encoded
+    space; ``_input_log_jacobian()`` is the log-Jacobian of ``_model_input``.
+    The defaults serve tables and flattened images: a DataFrame goes through
+    :class:`skgen.preprocessing.TabularEncoder` (encoding of continuous
+    columns set by ``continuous``) and the module follows its ``layout_``; a
+    numeric array is standardised inside the model (``mean_``, ``scale_``,
+    whose log-Jacobian is part of the scores).
+
+    Training runs in float32; ``score_samples``, ``transform``,
+    ``inverse_transform`` and ``sample`` run on a float64 copy of the module
+    made once after each training call.
 
     The shared parameters are documented in each subclass.
     """
 
     _input_view = "matrix"
+    _net_class = GenerativeNet
     _parameter_constraints = {
         **BaseGenerator._parameter_constraints,
         "continuous": [StrOptions({"standard", "quantile", "mode"})],
@@ -102,74 +129,91 @@ class NeuralGenerator(BaseGenerator):
 
     # ----------------------------------------------------------- training
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, lengths=None):
         """Learn the distribution of ``X``; with ``warm_start`` continue a previous fit.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or DataFrame
+        X : array-like of shape (n_samples, n_features), DataFrame, or another kind of data
         y : ignored
+        lengths : array-like of int, default=None
+            For sequence models: the length of each sequence in ``X``.
 
         Returns
         -------
         self : object
         """
         continuing = self.warm_start and self.__sklearn_is_fitted__()
-        return self._train(X, y, continuing=continuing, epochs=self.max_epochs)
+        return self._train(X, y, lengths, continuing=continuing, epochs=self.max_epochs)
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X, y=None, *, lengths=None):
         """Train for one more epoch on ``X`` (the first call initialises the model).
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or DataFrame
+        X : array-like of shape (n_samples, n_features), DataFrame, or another kind of data
         y : ignored
+        lengths : array-like of int, default=None
 
         Returns
         -------
         self : object
         """
-        return self._train(X, y, continuing=self.__sklearn_is_fitted__(), epochs=1)
+        return self._train(X, y, lengths, continuing=self.__sklearn_is_fitted__(), epochs=1)
 
-    def _train(self, X, y, *, continuing, epochs):
-        """Continue training, or fit anew through ``BaseGenerator.fit``, for ``epochs`` epochs."""
+    def _train(self, X, y, lengths, *, continuing, epochs):
+        """Train for ``epochs`` epochs: a fresh fit, or a continuation of the fitted net.
+
+        ``y`` is ignored unless the model takes class labels as a context
+        (:class:`~skgen.base.ClassContextMixin`).
+        """
         try:
             if continuing:
-                return self._continue_training(X, epochs)
-            self._fit_epochs = epochs  # read by _fit, which BaseGenerator.fit calls
-            return super().fit(X, y)
+                data = self._validate_input(X, lengths=lengths)
+                context = None
+                if getattr(self, "classes_", None) is not None and y is not None:
+                    context = self._context_codes(y, n_units(data))
+                self._continue_training(data, epochs, context)
+            else:
+                data, seed = self._begin_fit(X, lengths)
+                self._fit(data, seed, epochs=epochs, **self._fit_context_args(y, data))
+                self._end_fit(seed)
         except Exception:
             # The weights may be NaN or half-trained, and a refit may already have
             # replaced the encoder: the estimator must not look fitted any more.
             self.__dict__.pop("_sampling_rng_", None)
             raise
-        finally:
-            self.__dict__.pop("_fit_epochs", None)
+        return self
 
     def _encoder_params(self):
-        return {"continuous": self.continuous, "random_state": self.random_state}
+        return {"continuous": getattr(self, "continuous", "standard"), "random_state": self.random_state}
 
-    def _fit(self, data, seed):
-        if self.encoder_ is None:
-            # Plain numeric input: standardise inside the model.
-            self.layout_ = all_continuous_layout(data.shape[1])
-            self.mean_ = data.mean(axis=0)
-            scale = data.std(axis=0)
-            self.scale_ = np.where(scale > 0, scale, 1.0)
-        else:
-            # The encoder already scaled the continuous values; one-hot blocks stay as they are.
-            self.layout_ = list(self.encoder_.layout_)
-            self.mean_ = np.zeros(data.shape[1])
-            self.scale_ = np.ones(data.shape[1])
+    def _fit(self, data, seed, epochs=None, context=None):
+        self._prepare(data)
         device = _resolve_device(self.device)
-        epochs = getattr(self, "_fit_epochs", self.max_epochs)
         with _seeded_torch(seed, device):
-            self.net_ = self._make_net(self._build_module(self.layout_), device, seed)
+            self.net_ = self._make_net(self._build_module(), device, seed)
             self.net_.initialize()
-            self.net_.partial_fit(self._model_input(data, np.float32), epochs=epochs)
+            self.net_.partial_fit(
+                self._net_input(data, np.float32, context),
+                epochs=self.max_epochs if epochs is None else epochs,
+            )
         self._score_seed_ = seed
         self._after_training(data)
+
+    def _continue_training(self, data, epochs, context=None):
+        seed = seed_from(self.random_state) + len(self.net_.history)
+        # Fine-tuning with a new step size or batch size is what a continuation
+        # is for; skorch updates the live optimizer's learning rate in place.
+        self.net_.set_params(lr=self.lr, batch_size=self.batch_size)
+        with _seeded_torch(seed, self.net_.device):
+            self.net_.partial_fit(self._net_input(data, np.float32, context), epochs=epochs)
+        self._after_training(data)
+
+    def _net_params(self):
+        """Extra parameters of ``_net_class`` (e.g. the critic's optimizer of a GAN)."""
+        return {}
 
     def _make_net(self, module, device, seed):
         callbacks = clone(self.callbacks, safe=False) if self.callbacks else []
@@ -184,7 +228,7 @@ class NeuralGenerator(BaseGenerator):
         optimizer = self.optimizer
         if isinstance(optimizer, str):
             optimizer = _OPTIMIZERS[optimizer]
-        return GenerativeNet(
+        return self._net_class(
             module,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
@@ -195,100 +239,137 @@ class NeuralGenerator(BaseGenerator):
             train_split=train_split,
             iterator_train__shuffle=True,
             verbose=int(self.verbose),
+            **self._net_params(),
         )
-
-    def _continue_training(self, X, epochs):
-        data = self._validate_input(X, reset=False)
-        seed = seed_from(self.random_state) + len(self.net_.history)
-        # Fine-tuning with a new step size or batch size is what a continuation
-        # is for; skorch updates the live optimizer's learning rate in place.
-        self.net_.set_params(lr=self.lr, batch_size=self.batch_size)
-        with _seeded_torch(seed, self.net_.device):
-            self.net_.partial_fit(self._model_input(data, np.float32), epochs=epochs)
-        self._after_training(data)
-        return self
 
     def _after_training(self, data):
         """Hook run after every training call (e.g. a latent density on the codes)."""
         self.n_iter_ = len(self.net_.history)
+        self._inference_module_ = _float64_copy(self.net_.module_)
+
+    # ------------------------------------------------------ data <-> module
+    def _prepare(self, data):
+        """Record what the module needs to know of the (table or flattened image) data."""
+        if self.encoder_ is None:
+            # Plain numeric input: standardise inside the model.
+            self.layout_ = all_continuous_layout(data.shape[1])
+            self.mean_ = data.mean(axis=0)
+            scale = data.std(axis=0)
+            self.scale_ = np.where(scale > 0, scale, 1.0)
+        else:
+            # The encoder already scaled the continuous values; one-hot blocks stay as they are.
+            self.layout_ = list(self.encoder_.layout_)
+            self.mean_ = np.zeros(data.shape[1])
+            self.scale_ = np.ones(data.shape[1])
 
     def _model_input(self, data, dtype):
+        """The net's input for ``data``: an array, or a dict of arrays with one row per unit."""
+        if isinstance(data, MixedTable):
+            data = data.continuous
         return ((data - self.mean_) / self.scale_).astype(dtype)
 
+    def _net_input(self, data, dtype, context=None):
+        """``_model_input``, with the class codes as ``context`` beside it when given.
+
+        The module then receives keyword arguments: ``x`` (or the entries of a
+        dict input) and ``context``.
+        """
+        x = self._model_input(data, dtype)
+        if context is None:
+            return x
+        return {**(x if isinstance(x, dict) else {"x": x}), "context": np.asarray(context)}
+
+    def _model_output(self, values):
+        """A module's samples (numpy) back in the encoded space of the data."""
+        return values * self.scale_ + self.mean_
+
+    def _input_log_jacobian(self):
+        """``log |d model_input / d data|``, added to the module's log-densities."""
+        return -np.log(self.scale_).sum()
+
     @abstractmethod
-    def _build_module(self, layout):
-        """The torch module to train, for data laid out as ``layout`` says."""
+    def _build_module(self):
+        """The torch module to train, built from the fitted attributes of ``_prepare``."""
 
     @abstractmethod
     def _module_scores(self, module, x):
-        """Per-row scores of the float64 tensor ``x`` (model space) under ``module``."""
+        """Per-unit scores of the float64 batch ``x`` (tensor or dict of tensors) under ``module``."""
 
-    #: Forward passes of the decoder per row in ``_module_scores`` (sizes the chunks).
+    #: Forward passes of the module per unit in ``_module_scores`` (sizes the chunks).
     _evaluations_per_score = 1
 
     # ---------------------------------------------------------- inference
-    def _inference_module(self):
-        """A float64 eval-mode copy of the trained module, never stored on ``self``.
+    def _run(self, fn, data, evaluations_per_row=1, context=None):
+        """Apply ``fn(module, x)`` to float64 chunks of the model input; numpy output.
 
-        Float64 inference makes scores and codes independent of batch size and
-        row order to within rounding, as scikit-learn's invariance checks demand.
+        ``x`` is a tensor, or a dict of tensors for dict inputs and with a
+        class ``context``. Float64 inference makes scores and codes
+        independent of batch size and row order to within rounding, as
+        scikit-learn's invariance checks demand.
         """
-        return copy.deepcopy(self.net_.module_).double().eval()
-
-    def _run(self, fn, data, evaluations_per_row=1):
-        """Apply ``fn(module, x)`` to float64 chunks of the model input; numpy output."""
-        module = self._inference_module()
-        x = self._model_input(data, np.float64)
+        module = self._inference_module_
+        x = self._net_input(data, np.float64, context)
+        n_rows = len(next(iter(x.values()))) if isinstance(x, dict) else x.shape[0]
         rows = max(1, _INFERENCE_CHUNK // evaluations_per_row)
         outputs = []
         with torch.no_grad():
-            for start in range(0, x.shape[0], rows):
-                chunk = torch.as_tensor(x[start : start + rows], device=self.net_.device)
-                outputs.append(fn(module, chunk).cpu().numpy())
+            for start in range(0, n_rows, rows):
+                chunk = take_batch(x, np.arange(start, min(start + rows, n_rows)))
+                outputs.append(fn(module, _to_device(chunk, self.net_.device)).cpu().numpy())
         return np.concatenate(outputs)
 
-    def _score_samples(self, data):
-        scores = self._run(self._module_scores, data, self._evaluations_per_score)
+    def _score_samples(self, data, context=None):
+        scores = self._run(self._module_scores, data, self._evaluations_per_score, context)
         if self.score_kind == "reconstruction":
             return scores
-        return scores - np.log(self.scale_).sum()
+        return scores + self._input_log_jacobian()
 
-    def _log_jacobian(self, X):
+    def _log_jacobian(self, X, lengths=None):
         # A reconstruction error is no density: no change of variables applies.
         if self.score_kind == "reconstruction":
             return 0.0
-        return super()._log_jacobian(X)
+        return super()._log_jacobian(X, lengths)
 
-    def _sample(self, n_samples, rng):
-        generator = torch.Generator().manual_seed(int(rng.integers(2**63 - 1)))
-        module = self._inference_module()
+    def _torch_generator(self, rng):
+        """A torch.Generator on the model's device, seeded from the numpy Generator ``rng``."""
+        return torch.Generator(device=self.net_.device).manual_seed(int(rng.integers(2**63 - 1)))
+
+    def _sample(self, n_samples, rng, context=None, **params):
+        generator = self._torch_generator(rng)
+        if context is not None:
+            params["context"] = torch.as_tensor(context, device=self.net_.device)
         with torch.no_grad():
-            rows = self._sample_rows(module, n_samples, generator)
-        return rows.cpu().numpy() * self.scale_ + self.mean_
+            values = self._module_sample(self._inference_module_, n_samples, generator, **params)
+        return self._model_output(values.cpu().numpy())
 
-    def _sample_rows(self, module, n_samples, generator):
-        return module.sample(n_samples, generator)
-
-    def _transform(self, data):
-        return self._run(lambda module, x: module.encode(x), data)
-
-    def _inverse_transform(self, Z):
-        n_components = self.net_.module_.n_components
-        if Z.shape[1] != n_components:
-            raise ValueError(
-                f"Expected latent points with {n_components} columns, got {Z.shape[1]}."
-            )
-        module = self._inference_module()
-        with torch.no_grad():
-            rows = module.decode(torch.as_tensor(Z, dtype=torch.float64, device=self.net_.device))
-        return rows.cpu().numpy() * self.scale_ + self.mean_
+    def _module_sample(self, module, n_samples, generator, **params):
+        """Draw ``n_samples`` units from ``module`` with the torch ``generator``."""
+        return module.sample(n_samples, generator, **params)
 
     # ----------------------------------------------------------- pickling
     def __getstate__(self):
         # A copy: BaseEstimator may hand back the live __dict__ itself.
         state = dict(super().__getstate__())
+        # Rebuilt from the trained module on unpickling rather than stored twice.
+        state.pop("_inference_module_", None)
         net = state.get("net_")
         if net is not None and torch.device(net.device).type != "cpu":
             # Store CPU tensors so the model unpickles on a machine without the GPU.
             state["net_"] = cpu_copy(net)
         return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "net_" in state and "_sampling_rng_" in state:
+            self._inference_module_ = _float64_copy(self.net_.module_)
+
+
+def _to_device(batch, device):
+    if isinstance(batch, dict):
+        return {key: value.to(device) for key, value in batch.items()}
+    return batch.to(device)
+
+
+def _float64_copy(module):
+    """A float64, eval-mode copy of ``module`` for inference (the trained module is untouched)."""
+    return copy.deepcopy(module).double().eval()

@@ -1,10 +1,12 @@
 """Docstring fragments shared by the deep generators (one place to edit)."""
 
-TRAINING_PARAMETERS = """\
-    continuous : {{"quantile", "standard", "mode"}}, default="quantile"
+CONTINUOUS_PARAMETER = """\
+    continuous : {"quantile", "standard", "mode"}, default="quantile"
         Encoding of continuous columns of a DataFrame (see
         :class:`skgen.preprocessing.TabularEncoder`); ``"mode"`` gives
-        tanh-bounded outputs. Plain arrays are standardised instead.
+        tanh-bounded outputs. Plain arrays are standardised instead."""
+
+TRAINING_PARAMETERS = """\
     max_epochs : int, default={max_epochs}
         Passes over the training data.
     batch_size : int, default={batch_size}

@@ -9,20 +9,29 @@ from skorch import NeuralNet
 from skorch.callbacks import PassthroughScoring
 from skorch.utils import to_tensor
 
-__all__ = ["BatchIterator", "GenerativeNet", "cpu_copy"]
+__all__ = ["AdversarialNet", "BatchIterator", "GenerativeNet", "cpu_copy", "take_batch"]
 
 
 class BatchIterator:
-    """Drop-in for skorch's ``DataLoader`` that slices whole batches out of an array.
+    """Drop-in for skorch's ``DataLoader`` that slices whole batches out of in-memory arrays.
 
     torch's ``DataLoader`` fetches and collates rows one by one, which costs
-    more than the forward pass of a small tabular network. Rows here are one
-    in-memory array (or a ``Subset`` of it, from skorch's ``ValidSplit``), so a
-    batch is a single fancy-indexing operation. Shuffling uses torch's global
-    RNG, which the estimators seed. It takes no other ``DataLoader`` options
-    (workers, collate functions ...): an unknown option is a ``TypeError``
-    rather than silently ignored; pass ``iterator_train=torch.utils.data.DataLoader``
-    to the net for those.
+    more than the forward pass of a small network. Here the data are one
+    in-memory array (or a ``Subset`` of it, from skorch's ``ValidSplit``), so
+    a batch is a single fancy-indexing operation along the first axis:
+
+    - an array of any number of dimensions: rows of a table, images
+      ``(n, C, H, W)``; a batch is a tensor;
+    - a dict of arrays with the same first axis, e.g. padded token
+      sequences with their ``"lengths"``; a batch is a dict of tensors (the
+      module's ``loss`` gets them as keyword arguments). With a
+      ``"lengths"`` entry, padding beyond the longest sequence of the batch
+      is cut off every array whose second axis is the padded length.
+
+    Shuffling uses torch's global RNG, which the estimators seed. It takes
+    no other ``DataLoader`` options (workers, collate functions ...): an
+    unknown option is a ``TypeError`` rather than silently ignored; pass
+    ``iterator_train=torch.utils.data.DataLoader`` to the net for those.
     """
 
     def __init__(self, dataset, batch_size=128, shuffle=False):
@@ -36,8 +45,10 @@ class BatchIterator:
             outer = np.asarray(dataset.indices)
             index = outer if index is None else outer[index]
             dataset = dataset.dataset
-        X = np.asarray(dataset.X)
-        return X, (np.arange(len(X)) if index is None else index)
+        X = dataset.X
+        X = {k: np.asarray(v) for k, v in X.items()} if isinstance(X, Mapping) else np.asarray(X)
+        n_rows = len(next(iter(X.values()))) if isinstance(X, Mapping) else len(X)
+        return X, (np.arange(n_rows) if index is None else index)
 
     def __len__(self):
         return math.ceil(len(self.dataset) / self.batch_size)
@@ -47,7 +58,22 @@ class BatchIterator:
         if self.shuffle:
             index = index[torch.randperm(len(index)).numpy()]
         for start in range(0, len(index), self.batch_size):
-            yield torch.from_numpy(X[index[start : start + self.batch_size]]), None
+            yield take_batch(X, index[start : start + self.batch_size]), None
+
+
+def take_batch(X, rows):
+    """Rows ``rows`` of an array (a tensor) or of a dict of arrays (a dict of tensors)."""
+    if not isinstance(X, Mapping):
+        return torch.from_numpy(X[rows])
+    batch = {key: value[rows] for key, value in X.items()}
+    if "lengths" in batch:
+        padded = next((v.shape[1] for k, v in X.items() if k != "lengths" and v.ndim > 1), None)
+        longest = int(batch["lengths"].max(initial=0))
+        batch = {
+            k: v[:, :longest] if k != "lengths" and v.ndim > 1 and v.shape[1] == padded else v
+            for k, v in batch.items()
+        }
+    return {key: torch.from_numpy(np.ascontiguousarray(value)) for key, value in batch.items()}
 
 
 class GenerativeNet(NeuralNet):
@@ -126,12 +152,19 @@ class GenerativeNet(NeuralNet):
 
     def infer(self, x, **fit_params):
         """The module's loss terms on the batch ``x`` (the net's forward pass)."""
-        return self.module_.loss(to_tensor(x, device=self.device), **fit_params)
+        return call_module(self.module_.loss, x, self.device, **fit_params)
 
     def get_loss(self, y_pred, y_true=None, X=None, training=False):
         """Sum of the loss terms ``y_pred`` (``y_true`` is skorch's placeholder, ignored)."""
-        terms = y_pred if isinstance(y_pred, Mapping) else {}
-        loss = sum(terms.values()) if terms else y_pred
+        return self._total_loss(y_pred, "train" if training else "valid")
+
+    def _total_loss(self, terms, prefix):
+        """Sum of a module's loss terms, each recorded in the batch history as ``<prefix>_<name>``.
+
+        A loss that is not finite stops training with an error that says so.
+        """
+        named = terms if isinstance(terms, Mapping) else {}
+        loss = sum(named.values()) if named else terms
         if not torch.isfinite(loss.detach()):
             epoch = len(self.history)
             raise FloatingPointError(
@@ -139,10 +172,120 @@ class GenerativeNet(NeuralNet):
                 "Lower the learning rate `lr`, use a larger `batch_size`, or check the data "
                 "for extreme values."
             )
-        prefix = "train" if training else "valid"
-        for name, value in terms.items():
+        for name, value in named.items():
             self.history.record_batch(f"{prefix}_{name}", value.item())
         return loss
+
+
+def call_module(method, x, device, **kwargs):
+    """``method(x)`` on ``device``; a dict batch is passed as keyword arguments."""
+    if isinstance(x, Mapping):
+        return method(**{k: to_tensor(v, device=device) for k, v in x.items()}, **kwargs)
+    return method(to_tensor(x, device=device), **kwargs)
+
+
+class AdversarialNet(GenerativeNet):
+    """Two networks trained against each other, each with its own optimizer and learning rate.
+
+    The module holds both networks as sub-modules ``generator`` and
+    ``critic`` and implements ``critic_loss(x)`` and ``generator_loss(x)``
+    (a scalar or a dict of named terms, listed in ``loss_terms`` and recorded
+    in ``history`` like :class:`GenerativeNet`'s). Each training step makes
+    ``n_critic`` updates of the critic on the batch, then one update of the
+    generator; skorch's loop, callbacks and history are otherwise unchanged.
+    The optimizer ``optimizer`` (learning rate ``lr``) moves the generator,
+    ``optimizer_critic`` (learning rate ``optimizer_critic__lr``, default
+    ``lr``) the critic; both are registered with skorch, so ``set_params``,
+    checkpoints and device moves cover them. A validation pass calls the
+    module's ``loss(x)``, a score to monitor (e.g. for early stopping).
+
+    Parameters
+    ----------
+    module : torch.nn.Module class or instance
+        With ``generator`` and ``critic`` sub-modules and the two losses.
+    optimizer_critic : torch optimizer class, default=torch.optim.Adam
+    n_critic : int, default=1
+        Critic updates per generator update.
+    **kwargs
+        Any :class:`GenerativeNet` parameter, and ``optimizer_critic__<name>``
+        for the critic's optimizer (e.g. ``optimizer_critic__lr=1e-4``).
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> from skgen.neural import AdversarialNet
+    >>> class ShiftGAN(torch.nn.Module):
+    ...     loss_terms = ("critic", "generator")
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.generator = torch.nn.Linear(1, 1)
+    ...         self.critic = torch.nn.Linear(1, 1)
+    ...     def fake(self, n):
+    ...         return self.generator(torch.randn(n, 1))
+    ...     def critic_loss(self, x):
+    ...         # Least-squares GAN: real rows towards 1, generated rows towards 0.
+    ...         fake = self.fake(len(x)).detach()
+    ...         real_term = ((self.critic(x) - 1) ** 2).mean()
+    ...         return {"critic": real_term + (self.critic(fake) ** 2).mean()}
+    ...     def generator_loss(self, x):
+    ...         return {"generator": ((self.critic(self.fake(len(x))) - 1) ** 2).mean()}
+    ...     def loss(self, x):
+    ...         return self.critic_loss(x)
+    >>> X = np.random.default_rng(0).normal(2.0, 1.0, (256, 1)).astype(np.float32)
+    >>> net = AdversarialNet(ShiftGAN, max_epochs=2, lr=1e-2, optimizer_critic__lr=5e-2,
+    ...                      batch_size=64, verbose=0).fit(X)
+    >>> net.optimizer_critic_.param_groups[0]["lr"], net.optimizer_.param_groups[0]["lr"]
+    (0.05, 0.01)
+    >>> {"train_critic", "train_generator"} <= set(net.history[-1])
+    True
+    """
+
+    def __init__(self, module, *args, optimizer_critic=torch.optim.Adam, n_critic=1, **kwargs):
+        self.optimizer_critic = optimizer_critic
+        self.n_critic = n_critic
+        super().__init__(module, *args, **kwargs)
+
+    def initialize_optimizer(self, triggered_directly=None):
+        """One optimizer for the generator's parameters, one for the critic's."""
+        args, kwargs = self.get_params_for_optimizer(
+            "optimizer", self.module_.generator.named_parameters()
+        )
+        self.optimizer_ = self.optimizer(*args, **kwargs)
+        args, kwargs = self.get_params_for_optimizer(
+            "optimizer_critic", self.module_.critic.named_parameters()
+        )
+        self.optimizer_critic_ = self.optimizer_critic(*args, **kwargs)
+        return self
+
+    def _update(self, optimizer, loss_fn, batch, parameters):
+        optimizer.zero_grad()
+        loss = self._total_loss(call_module(loss_fn, batch, self.device), "train")
+        loss.backward()
+        self.notify(
+            "on_grad_computed", named_parameters=parameters, batch=(batch, None), training=True
+        )
+        optimizer.step()
+        return loss
+
+    def train_step(self, batch, **fit_params):
+        """``n_critic`` critic updates, then one generator update, on one batch."""
+        self._set_training(True)
+        x, _ = batch
+        module = self.module_
+        for _ in range(self.n_critic):
+            self._update(
+                self.optimizer_critic_,
+                module.critic_loss,
+                x,
+                list(module.critic.named_parameters()),
+            )
+        loss = self._update(
+            self.optimizer_,
+            module.generator_loss,
+            x,
+            list(module.generator.named_parameters()),
+        )
+        return {"loss": loss, "y_pred": None}
 
 
 def cpu_copy(net):

@@ -59,6 +59,15 @@ class _Column:
     def n_codes(self):
         return len(self.categories) + (self.other_values is not None)
 
+    @property
+    def log_unit(self):
+        """Log-Jacobian of measuring the column in its unit: datetimes are scored
+        per second whatever their dtype's resolution (pandas 2 makes
+        nanoseconds, pandas 3 microseconds), so scores agree on both."""
+        if self.kind != "datetime":
+            return 0.0
+        return float(np.log(np.timedelta64(1, "s") / np.timedelta64(1, self.datetime_unit)))
+
 
 def _is_missing(values):
     return pd.isna(values)
@@ -666,13 +675,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 continue
             values = self._to_float_checked(c, series)
             observed = ~np.isnan(values)
-            total[observed] += c.encoding.log_derivative(values[observed])
-            if c.kind == "datetime":
-                # Per second, whatever the dtype's resolution (pandas 2 makes
-                # nanoseconds, pandas 3 microseconds): the same score on both.
-                total[observed] += np.log(
-                    np.timedelta64(1, "s") / np.timedelta64(1, c.datetime_unit)
-                )
+            total[observed] += c.encoding.log_derivative(values[observed]) + c.log_unit
         return total
 
 

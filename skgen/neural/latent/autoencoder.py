@@ -5,18 +5,18 @@ from numbers import Integral, Real
 import torch
 from sklearn.mixture import GaussianMixture
 
-from ...base import LatentMixin
 from ...utils import check_layer_sizes
 from ...utils._sklearn import Interval
 from .._base import NeuralGenerator
-from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
+from .._docs import CONTINUOUS_PARAMETER, TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
+from .._latent import NeuralLatentMixin
 from ..modules import AutoencoderModule
-from ..modules.tabular_head import standard_normal
+from ..modules.noise import standard_normal
 
 __all__ = ["Autoencoder"]
 
 
-class Autoencoder(LatentMixin, NeuralGenerator):
+class Autoencoder(NeuralLatentMixin, NeuralGenerator):
     __doc__ = f"""(Denoising) autoencoder for numeric arrays and mixed-type tables.
 
     An MLP encodes each row to a code of size ``n_components`` and an MLP
@@ -44,6 +44,7 @@ class Autoencoder(LatentMixin, NeuralGenerator):
     n_mixture_components : int, default=10
         Components of the Gaussian mixture fit on the codes (at most the
         number of training rows).
+{CONTINUOUS_PARAMETER}
 {TRAINING_PARAMETERS.format(max_epochs=100, batch_size=256, lr=1e-3)}
 
     Attributes
@@ -117,18 +118,19 @@ class Autoencoder(LatentMixin, NeuralGenerator):
         self.verbose = verbose
         self.random_state = random_state
 
-    def _build_module(self, layout):
+    def _build_module(self):
+        layout = self.layout_
         return AutoencoderModule(
             layout, self.n_components, check_layer_sizes(self.hidden_layer_sizes), self.noise
         )
 
-    def _fit(self, data, seed):
-        if data.shape[0] < 2:
+    def _fit(self, data, seed, **kwargs):
+        if len(data) < 2:
             raise ValueError(
-                f"Autoencoder needs at least 2 rows, got n_samples={data.shape[0]}: it "
+                f"Autoencoder needs at least 2 rows, got n_samples={len(data)}: it "
                 "samples from a Gaussian mixture fit to the codes of the training rows."
             )
-        super()._fit(data, seed)
+        super()._fit(data, seed, **kwargs)
 
     def _after_training(self, data):
         super()._after_training(data)
@@ -142,16 +144,15 @@ class Autoencoder(LatentMixin, NeuralGenerator):
     def _module_scores(self, module, x):
         return -module.reconstruction_error(x)
 
-    def _sample_rows(self, module, n_samples, generator):
+    def _module_sample(self, module, n_samples, generator):
         mixture = self.latent_mixture_
         reference = module.head.linear.weight
-        weights = torch.as_tensor(mixture.weights_, dtype=reference.dtype)
+        weights = torch.as_tensor(mixture.weights_, dtype=reference.dtype, device=reference.device)
         component = torch.multinomial(weights, n_samples, replacement=True, generator=generator)
         cholesky = torch.linalg.cholesky(
-            torch.as_tensor(mixture.covariances_, dtype=reference.dtype)
+            torch.as_tensor(mixture.covariances_, dtype=reference.dtype, device=reference.device)
         )
-        noise = standard_normal((n_samples, mixture.means_.shape[1], 1), generator, weights)
-        codes = torch.as_tensor(mixture.means_, dtype=reference.dtype)[component] + (
-            cholesky[component] @ noise
-        ).squeeze(-1)
-        return module.decode_sample(codes.to(reference.device), generator)
+        noise = standard_normal((n_samples, mixture.means_.shape[1], 1), generator, reference)
+        means = torch.as_tensor(mixture.means_, dtype=reference.dtype, device=reference.device)
+        codes = means[component] + (cholesky[component] @ noise).squeeze(-1)
+        return module.decode_sample(codes, generator)

@@ -4,18 +4,18 @@ from numbers import Integral, Real
 
 import torch
 
-from ...base import LatentMixin
 from ...utils import check_layer_sizes
+from ...utils._noise import row_keyed_normal
 from ...utils._sklearn import Interval
 from .._base import NeuralGenerator
-from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
-from .._noise import row_keyed_normal
+from .._docs import CONTINUOUS_PARAMETER, TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
+from .._latent import NeuralLatentMixin
 from ..modules import VAEModule
 
 __all__ = ["VAE"]
 
 
-class VAE(LatentMixin, NeuralGenerator):
+class VAE(NeuralLatentMixin, NeuralGenerator):
     __doc__ = f"""Variational autoencoder for numeric arrays and mixed-type tables.
 
     A Gaussian latent ``z ~ N(0, I)`` of size ``n_components`` is decoded by an
@@ -44,6 +44,7 @@ class VAE(LatentMixin, NeuralGenerator):
         stays a valid bound on the log-density whatever ``beta``.
     n_importance_samples : int, default=10
         Importance samples of ``score_samples``.
+{CONTINUOUS_PARAMETER}
 {TRAINING_PARAMETERS.format(max_epochs=100, batch_size=256, lr=1e-3)}
 
     Attributes
@@ -122,9 +123,9 @@ class VAE(LatentMixin, NeuralGenerator):
         self.verbose = verbose
         self.random_state = random_state
 
-    def _build_module(self, layout):
+    def _build_module(self):
         return VAEModule(
-            layout, self.n_components, check_layer_sizes(self.hidden_layer_sizes), self.beta
+            self.layout_, self.n_components, check_layer_sizes(self.hidden_layer_sizes), self.beta
         )
 
     @property

@@ -16,8 +16,9 @@ from torch import nn
 from torch.nn import functional as F
 
 from ...preprocessing import Span
+from .noise import gumbel, standard_normal
 
-__all__ = ["TabularHead", "all_continuous_layout", "standard_normal", "gumbel"]
+__all__ = ["TabularHead", "all_continuous_layout"]
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
@@ -25,23 +26,6 @@ _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 def all_continuous_layout(n_features):
     """Layout of a plain numeric matrix: one identity continuous span per column."""
     return [Span(i, "continuous", "value", 1, "identity") for i in range(n_features)]
-
-
-def standard_normal(shape, generator, like):
-    """Standard normal noise drawn on the CPU by ``generator``, moved to ``like``'s device.
-
-    Drawing on the CPU keeps a CPU ``torch.Generator`` usable whatever the
-    model's device, so samples depend only on the seed.
-    """
-    noise = torch.randn(shape, generator=generator, dtype=like.dtype)
-    return noise.to(like.device)
-
-
-def gumbel(shape, generator, like):
-    """Standard Gumbel noise (for Gumbel-max categorical sampling), see :func:`standard_normal`."""
-    uniform = torch.rand(shape, generator=generator, dtype=like.dtype)
-    tiny = torch.finfo(like.dtype).tiny
-    return (-torch.log(-torch.log(uniform.clamp(tiny, 1.0 - 1e-7)))).to(like.device)
 
 
 class TabularHead(nn.Module):

@@ -6,7 +6,8 @@ import torch
 from torch import nn
 
 from .mlp import make_mlp
-from .tabular_head import TabularHead, standard_normal
+from .noise import standard_normal
+from .tabular_head import TabularHead
 
 __all__ = ["VAEModule"]
 

@@ -10,7 +10,7 @@ so averages over rows (``score``) average the Monte-Carlo error away.
 import numpy as np
 from scipy import special
 
-__all__ = ["row_keyed_normal"]
+__all__ = ["row_keyed_normal", "row_keyed_uniform"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -23,8 +23,8 @@ def _splitmix64(z):
     return z ^ (z >> np.uint64(31))
 
 
-def row_keyed_normal(rows, n_draws, seed):
-    """Standard normal draws of shape ``(n_draws, n_rows)``, a function of each row and ``seed``.
+def row_keyed_uniform(rows, n_draws, seed):
+    """Uniform draws in (0, 1) of shape ``(n_draws, n_rows)``, a function of each row and ``seed``.
 
     Parameters
     ----------
@@ -39,5 +39,9 @@ def row_keyed_normal(rows, n_draws, seed):
             key = _splitmix64(key ^ word)
         counters = np.arange(1, n_draws + 1, dtype=np.uint64)[:, None] * _GOLDEN
         bits = _splitmix64(key[None, :] + counters)
-    uniform = ((bits >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
-    return special.ndtri(uniform)
+    return ((bits >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
+
+
+def row_keyed_normal(rows, n_draws, seed):
+    """Standard normal draws of shape ``(n_draws, n_rows)``, a function of each row and ``seed``."""
+    return special.ndtri(row_keyed_uniform(rows, n_draws, seed))
