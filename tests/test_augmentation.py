@@ -459,7 +459,6 @@ except ImportError:  # imbalanced-learn is the optional 'imbalanced' extra
     imblearn_checks = None
 
 if imblearn_checks is not None:
-
     # No check is expected to fail: imbalanced-learn's 14 sampler checks all pass.
     @imblearn_checks([GenerativeResampler(DiagonalGaussian(), random_state=0)])
     def test_imbalanced_learn_sampler_checks(estimator, check):

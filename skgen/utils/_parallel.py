@@ -58,6 +58,5 @@ def fit_clones(estimator, subsets, n_jobs=None, labels=None):
     """
     labels = labels or [None] * len(subsets)
     return Parallel(n_jobs=n_jobs)(
-        delayed(_fit_one)(clone(estimator), subset, label)
-        for subset, label in zip(subsets, labels)
+        delayed(_fit_one)(clone(estimator), subset, label) for subset, label in zip(subsets, labels)
     )
