@@ -15,5 +15,7 @@ MODELS = {
     "GaussianHMM": "skgen.graphical.hmm",
     "GaussianMixture": "skgen.mixture",
     "KernelDensity": "skgen.density",
+    "NGramLM": "skgen.graphical.ngram",
+    "TransformerLM": "skgen.neural.sequence.transformer_lm",
     "VAE": "skgen.neural.latent.vae",
 }

@@ -265,6 +265,13 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
         params = dict(params or {})
         if isinstance(self.codec_, SequenceCodec):
             params["lengths"] = self.codec_.sample_lengths(n_samples, params.pop("length", None), rng)
+        if isinstance(self.codec_, TextCodec) and params.get("prompt") is not None:
+            # The model draws continuations of the prompt's codes; the prompt
+            # itself comes back as the caller wrote it (unseen symbols included).
+            prompt = params["prompt"]
+            params["prompt"] = self.codec_.encode_prompt(self, prompt)
+            continuations = self._decode(self._sample(n_samples, rng, **params), rng)
+            return self.codec_.prepend(prompt, continuations)
         return self._decode(self._sample(n_samples, rng, **params), rng)
 
     def _check_conditions(self, conditions):

@@ -3,6 +3,7 @@
 ::
 
     skgen synthesize [DATA.csv|.parquet] --model gaussian_copula -n 1000 -o synthetic.csv
+    skgen synthesize names.txt --model ngram_lm -n 100 -o new_names.txt   # text: a document a line
     skgen evaluate REAL.csv SYNTHETIC.csv [--target COLUMN] -o report.html
     skgen models
 
@@ -36,8 +37,9 @@ class CommandError(Exception):
 
 # ----------------------------------------------------------------- models
 def snake_case(name):
-    """``GaussianCopula`` -> ``gaussian_copula``, ``BernoulliRBM`` -> ``bernoulli_rbm``."""
-    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    """``GaussianCopula`` -> ``gaussian_copula``, ``BernoulliRBM`` -> ``bernoulli_rbm``,
+    ``NGramLM`` -> ``ngram_lm`` (one capital before a word belongs to it)."""
+    name = re.sub(r"([A-Z]{2,})([A-Z][a-z])", r"\1_\2", name)
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
@@ -167,6 +169,48 @@ def write_table(frame, path, extension=None):
         ) from None
     except OSError as exc:
         raise CommandError(f"cannot write {path!r}: {exc.strerror or exc}.") from None
+
+
+# ------------------------------------------------------------------- text
+def takes_text(model_class):
+    """Whether ``model_class`` is a language model (it takes text and no tables)."""
+    kinds = getattr(model_class, "_data_kinds", ())
+    return "text" in kinds and "table" not in kinds
+
+
+def read_text(path, model_name="this model"):
+    """The lines of a UTF-8 text file, one document each (line ends removed; blank lines
+    are empty documents)."""
+    if not os.path.isfile(path):
+        hint = f"; {model_name} takes a text file, one document a line"
+        hint = "" if os.path.splitext(path)[1] else hint
+        raise CommandError(f"cannot read {path!r}: no such file{hint}.")
+    try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"cannot read {path!r} as UTF-8 text: {exc}.") from None
+    documents = text.split("\n")
+    if documents[-1] == "":
+        documents.pop()  # the line end of the last line
+    if not documents:
+        raise CommandError(f"{path!r} has no lines.")
+    return documents
+
+
+def write_text(documents, path):
+    """Write documents (strings) one a line."""
+    try:
+        with open(path, "w", encoding="utf-8") as file:
+            file.writelines(f"{document}\n" for document in documents)
+    except OSError as exc:
+        raise CommandError(f"cannot write {path!r}: {exc.strerror or exc}.") from None
+
+
+def _size_of(data):
+    if isinstance(data, list):
+        return f"{len(data)} documents"
+    return f"{data.shape[0]} rows x {data.shape[1]} columns"
 
 
 # ----------------------------------------------------------------- outputs
@@ -320,16 +364,19 @@ def cmd_models(args):
 
 
 def cmd_synthesize(args):
+    model_class = _resolve_model(args.model)
+    text = takes_text(model_class)
     extension = os.path.splitext(args.output)[1].lower()
-    if extension not in TABLE_EXTENSIONS:
+    if not text and extension not in TABLE_EXTENSIONS:
         raise CommandError(
             f"cannot write {args.output!r}: the output must end in .csv or .parquet."
         )
     check_outputs(
         {"-o": args.output, "--save-model": args.save_model}, {"DATA": args.data}, args.force
     )
-    model_class = _resolve_model(args.model)
-    data = read_table(args.data)
+    if text and args.columns:
+        raise CommandError("--columns selects table columns; a language model reads whole lines.")
+    data = read_text(args.data, snake_case(model_class.__name__)) if text else read_table(args.data)
     source = "the bundled penguins table" if args.data == BUNDLED_TABLE else args.data
     if args.columns:
         _check_columns(data, args.columns, source)
@@ -351,7 +398,7 @@ def cmd_synthesize(args):
     if neural_bar:
         params.setdefault("verbose", 1)
     model.set_params(**params)
-    message = f"Fitting {snake_case(model_class.__name__)} on {data.shape[0]} rows x {data.shape[1]} columns"
+    message = f"Fitting {snake_case(model_class.__name__)} on {_size_of(data)}"
     try:
         with Spinner(message, enabled=not args.quiet and not neural_bar):
             model.fit(data)
@@ -361,7 +408,10 @@ def cmd_synthesize(args):
         raise CommandError(f"fitting {model_class.__name__} failed: {exc}") from None
     # Both files or neither: a model that cannot be saved leaves no table behind.
     with Outputs() as outputs:
-        write_table(synthetic, outputs.path(args.output), extension)
+        if text:
+            write_text(synthetic, outputs.path(args.output))
+        else:
+            write_table(synthetic, outputs.path(args.output), extension)
         if args.save_model:
             import joblib
 
@@ -462,7 +512,8 @@ def build_parser():
         nargs="?",
         default=BUNDLED_TABLE,
         metavar="DATA",
-        help="CSV or Parquet file, or 'penguins' for the table bundled with skgen (the default)",
+        help="CSV or Parquet file, or 'penguins' for the table bundled with skgen (the default); "
+        "for a language model (ngram_lm, transformer_lm), a text file with one document a line",
     )
     synth.add_argument(
         "-m",

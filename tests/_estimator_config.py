@@ -29,6 +29,15 @@ FAST_PARAMS = {
         "batch_size": 32,
         "lr": 0.01,
     },
+    "NGramLM": {"order": 3, "n_features": 64},
+    "TransformerLM": {
+        "n_layers": 1,
+        "n_heads": 2,
+        "d_model": 16,
+        "context_length": 8,
+        "max_epochs": 3,
+        "batch_size": 16,
+    },
 }
 
 # scikit-learn checks expected to fail: {estimator name: {check name: reason}}.
@@ -58,6 +67,54 @@ EXPECTED_FAILED_CHECKS.update(
     },
 )
 
+# Language models take text (a list of strings or of integer token sequences);
+# every check below fits them on a 2-D numeric array, which they reject with a
+# ValueError naming the kind of data they take (tests/test_language_models.py
+# and the text-kind contract tests in tests/test_common.py cover what each
+# check is about, on text).
+_TEXT_ONLY = "fits on a 2-D numeric array; a language model takes text only"
+_LANGUAGE_MODEL_CHECKS = {
+    "check_fit_score_takes_y": _TEXT_ONLY + " (fit/score take y=None on text: tested)",
+    "check_estimators_overwrite_params": _TEXT_ONLY,
+    "check_dont_overwrite_parameters": _TEXT_ONLY,
+    "check_estimators_fit_returns_self": _TEXT_ONLY + " (fit returns self on text: tested)",
+    "check_readonly_memmap_input": _TEXT_ONLY,
+    "check_n_features_in_after_fitting": "text has documents, not features: no n_features_in_",
+    "check_n_features_in": "text has documents, not features: no n_features_in_",
+    "check_positive_only_tag_during_fit": _TEXT_ONLY,
+    "check_estimators_dtypes": _TEXT_ONLY + " (float32/int arrays are not token sequences)",
+    "check_complex_data": "rejects complex arrays as not text, not with the check's message",
+    "check_dtype_object": _TEXT_ONLY + " (an object array of numbers is not text)",
+    "check_estimators_empty_data_messages": "an empty array is rejected as not text, not with "
+    "the check's message about 0 samples",
+    "check_pipeline_consistency": _TEXT_ONLY + " (Pipeline on text: tested)",
+    "check_estimators_nan_inf": "NaN/inf arrays are rejected as not text, not with the check's "
+    "message",
+    "check_estimator_sparse_tag": "sparse matrices are rejected as not text, not with the "
+    "check's message about sparse input",
+    "check_estimator_sparse_array": "sparse arrays are rejected as not text, not with the "
+    "check's message about sparse input",
+    "check_estimator_sparse_matrix": "sparse matrices are rejected as not text, not with the "
+    "check's message about sparse input",
+    "check_estimators_pickle": _TEXT_ONLY + " (pickle round trip on text: tested)",
+    "check_estimators_pickle(readonly_memmap=True)": _TEXT_ONLY,
+    "check_f_contiguous_array_estimator": _TEXT_ONLY,
+    "check_transformer_data_not_an_array": _TEXT_ONLY + " (transform of a list of strings: tested)",
+    "check_transformer_general": _TEXT_ONLY + " (transform on text: tested)",
+    "check_transformer_preserve_dtypes": "transform maps documents (not float arrays) to float64 "
+    "features",
+    "check_transformer_general(readonly_memmap=True)": _TEXT_ONLY,
+    "check_methods_sample_order_invariance": _TEXT_ONLY + " (document order invariance: tested)",
+    "check_methods_subset_invariance": _TEXT_ONLY + " (scores per document: tested)",
+    "check_fit2d_1sample": _TEXT_ONLY,
+    "check_fit2d_1feature": _TEXT_ONLY,
+    "check_dict_unchanged": _TEXT_ONLY,
+    "check_fit_idempotent": _TEXT_ONLY + " (refit gives identical scores on text: tested)",
+    "check_fit_check_is_fitted": _TEXT_ONLY + " (NotFittedError before fit on text: tested)",
+    "check_fit2d_predict1d": _TEXT_ONLY + " (a 1-D array of strings is valid text)",
+}
+EXPECTED_FAILED_CHECKS["NGramLM"] = _LANGUAGE_MODEL_CHECKS
+EXPECTED_FAILED_CHECKS["TransformerLM"] = _LANGUAGE_MODEL_CHECKS
 
 def estimator_instances():
     return [cls(**FAST_PARAMS.get(name, {})) for name, cls in all_estimators()]

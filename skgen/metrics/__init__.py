@@ -14,7 +14,7 @@ from ._fidelity import (
     detection_score,
     precision_recall_density_coverage,
 )
-from ._likelihood import bits_per_dim, mean_log_likelihood, perplexity
+from ._likelihood import bits_per_character, bits_per_dim, mean_log_likelihood, perplexity
 from ._privacy import (
     dcr_ratio,
     distance_to_closest_record,
@@ -28,6 +28,7 @@ from ._utility import tstr_score
 __all__ = [
     "EvaluationReport",
     "PenultimateFeatures",
+    "bits_per_character",
     "bits_per_dim",
     "column_pair_similarity",
     "column_shape_similarity",

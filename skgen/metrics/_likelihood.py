@@ -2,7 +2,9 @@
 
 import numpy as np
 
-__all__ = ["mean_log_likelihood", "bits_per_dim", "perplexity"]
+from ..preprocessing import TextCodec
+
+__all__ = ["mean_log_likelihood", "bits_per_character", "bits_per_dim", "perplexity"]
 
 
 def _log_likelihoods(model, X, score_params):
@@ -92,6 +94,23 @@ def bits_per_dim(model, X, **score_params):
     return float(-mean_ll / (_n_features(X) * np.log(2.0)))
 
 
+def _nll_per_token(model, X, n_tokens, score_params):
+    """Total negative log-likelihood (nats) of ``X`` divided by its number of tokens."""
+    log_likelihoods = _log_likelihoods(model, X, score_params)
+    if n_tokens is None:
+        if TextCodec.claims(X, score_params.get("lengths")):
+            # Each document's symbols and its end symbol.
+            n_tokens = sum(len(document) + 1 for document in X)
+        elif score_params.get("lengths") is not None:
+            n_tokens = np.sum(score_params["lengths"])
+        else:
+            n_tokens = len(X)
+    total_tokens = float(np.sum(n_tokens))
+    if total_tokens <= 0:
+        raise ValueError(f"n_tokens must be positive, got {total_tokens}.")
+    return -float(np.sum(log_likelihoods)) / total_tokens
+
+
 def perplexity(model, X, *, n_tokens=None, **score_params):
     """Perplexity of a sequence or text model: ``exp(-total log-likelihood / n_tokens)``.
 
@@ -103,19 +122,26 @@ def perplexity(model, X, *, n_tokens=None, **score_params):
     ----------
     model : fitted estimator whose ``score_samples`` gives each sequence's
         total log-likelihood (natural log)
-    X : sequences as the model takes them (a list of strings for a language
-        model, concatenated rows with ``lengths=`` for an HMM)
+    X : sequences as the model takes them (a list of strings or of integer
+        token sequences for a language model, concatenated rows with
+        ``lengths=`` for an HMM)
     n_tokens : int or array-like, default=None
-        Number of scored tokens in all, or per sequence. By default: the number
-        of characters of each string plus one for its end-of-sequence token
-        when ``X`` is a list of strings, the sum of ``lengths`` when given,
-        else the number of rows of ``X``.
+        Number of scored tokens in all, or per sequence. By default: for text
+        (a list of strings or of token sequences), the number of characters
+        or tokens of each document plus one for its end symbol, which
+        language models score too (as the newline that ends each line of a
+        text file); the sum of ``lengths`` when given; else the number of
+        rows of ``X``.
     **score_params
         Passed to ``score_samples``.
 
     Returns
     -------
     float
+
+    See Also
+    --------
+    bits_per_character : the same figure as ``log2(perplexity)``.
 
     Examples
     --------
@@ -129,15 +155,41 @@ def perplexity(model, X, *, n_tokens=None, **score_params):
     >>> round(perplexity(Uniform(), ["acgt", "gattaca"]), 6)
     4.0
     """
-    log_likelihoods = _log_likelihoods(model, X, score_params)
-    if n_tokens is None:
-        if isinstance(X, (list, tuple)) and all(isinstance(s, str) for s in X):
-            n_tokens = sum(len(s) + 1 for s in X)
-        elif score_params.get("lengths") is not None:
-            n_tokens = np.sum(score_params["lengths"])
-        else:
-            n_tokens = len(X)
-    total_tokens = float(np.sum(n_tokens))
-    if total_tokens <= 0:
-        raise ValueError(f"n_tokens must be positive, got {total_tokens}.")
-    return float(np.exp(-np.sum(log_likelihoods) / total_tokens))
+    return float(np.exp(_nll_per_token(model, X, n_tokens, score_params)))
+
+
+def bits_per_character(model, X, *, n_tokens=None, **score_params):
+    """Mean negative log-likelihood per character (or token) of a text model, in bits.
+
+    ``-total log-likelihood / (n_tokens ln 2)`` = ``log2(perplexity)``. Each
+    document's end symbol counts as one character, as the newline that ends
+    a line of a text file does in the usual figures (e.g. character-level
+    language models on a text file). Lower is better; uniform guessing among
+    ``V`` symbols gives ``log2(V)``. Convert from nats per character (the
+    cross-entropy losses that training logs report) by dividing by ``ln 2``.
+
+    Parameters
+    ----------
+    model : fitted estimator whose ``score_samples`` gives each document's
+        log-probability, its end included
+    X : list of str or list of integer token sequences
+    n_tokens : int or array-like, default=None
+        As in :func:`perplexity`: by default each document's length plus one.
+    **score_params
+        Passed to ``score_samples``.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen.metrics import bits_per_character
+    >>> class Uniform:
+    ...     def score_samples(self, X):
+    ...         return np.array([(len(s) + 1) * np.log(0.25) for s in X])
+    >>> round(bits_per_character(Uniform(), ["acgt", "gattaca"]), 6)
+    2.0
+    """
+    return float(_nll_per_token(model, X, n_tokens, score_params) / np.log(2.0))

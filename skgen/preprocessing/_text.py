@@ -34,6 +34,8 @@ class TextCodec:
     scoring crash. The unknown symbol stands for *every* unseen symbol at
     once: its probability is that of the class of unseen symbols. A model
     never samples it (it draws from its distribution given a known symbol).
+    ``longest`` is the length of the longest training document (models use it
+    for a default ``max_length`` of samples).
     Models receive :class:`Sequences` of codes (one sequence per document,
     possibly empty) and add their own begin/end symbols. ``sample`` returns
     a list of strings (or of token arrays with the training dtype).
@@ -45,6 +47,7 @@ class TextCodec:
         self.vocabulary = None
         self.is_tokens = False
         self.token_dtype = np.dtype(np.int64)
+        self.longest = 0
 
     @staticmethod
     def claims(X, lengths):
@@ -79,7 +82,9 @@ class TextCodec:
             self.vocabulary = symbols.astype(self.token_dtype)
         else:
             self.vocabulary = np.array(sorted(set("".join(documents))), dtype=object)
-        return self._encode(documents)
+        data = self._encode(documents)
+        self.longest = int(data.lengths.max(initial=0))
+        return data
 
     def encode(self, estimator, X, *, lengths=None):
         documents, is_tokens = self._check(estimator, X)
@@ -87,6 +92,32 @@ class TextCodec:
             fitted = "integer token sequences" if self.is_tokens else "strings"
             raise ValueError(f"{type(estimator).__name__} was fit on {fitted}; got the other kind.")
         return self._encode(documents)
+
+    def encode_prompt(self, estimator, prompt):
+        """Codes of ``prompt``: a string, or a token sequence for a model fit on tokens.
+
+        Symbols never seen in ``fit`` become the unknown code (the model
+        conditions on them as on any unseen symbol).
+        """
+        if self.is_tokens:
+            ok = not isinstance(prompt, str) and _is_token_sequence(prompt)
+        else:
+            ok = isinstance(prompt, str)
+        if not ok:
+            wanted = "a 1-D integer token sequence" if self.is_tokens else "a string"
+            raise ValueError(
+                f"{type(estimator).__name__} was fit on "
+                f"{'integer token sequences' if self.is_tokens else 'strings'}: "
+                f"prompt must be {wanted}, got {prompt!r}."
+            )
+        return self._encode([prompt]).values
+
+    def prepend(self, prompt, documents):
+        """``prompt`` followed by each sampled continuation, in the training container."""
+        if self.is_tokens:
+            head = np.asarray(prompt, dtype=self.token_dtype)
+            return [np.concatenate([head, d]) for d in documents]
+        return [prompt + d for d in documents]
 
     def _encode(self, documents):
         lengths = np.array([len(d) for d in documents], dtype=np.int64)

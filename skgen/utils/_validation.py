@@ -19,6 +19,7 @@ __all__ = [
     "check_magnitude",
     "check_n_samples",
     "check_same_container",
+    "check_text_sampling",
     "check_X_for_meta",
     "exotic_value_problem",
     "validate_numeric",
@@ -38,6 +39,36 @@ def check_n_samples(n_samples):
     if n_samples < 1:
         raise ValueError(f"n_samples must be at least 1, got {n_samples}.")
     return int(n_samples)
+
+
+def check_text_sampling(max_length, n_prompt, longest, temperature=1.0, top_k=None):
+    """Validate a language model's sampling options; returns the number of new symbols to draw.
+
+    ``max_length`` is the longest document returned, prompt included
+    (``None``: the prompt's ``n_prompt`` symbols plus twice the ``longest``
+    training document); ``temperature`` divides the log-probabilities,
+    ``top_k`` keeps the ``top_k`` most likely symbols at each step.
+    """
+    if max_length is None:
+        max_length = n_prompt + 2 * longest
+    if isinstance(max_length, bool) or not isinstance(max_length, numbers.Integral):
+        raise TypeError(f"max_length must be an int or None, got {type(max_length).__name__}.")
+    if max_length < 0:
+        raise ValueError(f"max_length must be at least 0, got {max_length}.")
+    if max_length < n_prompt:
+        raise ValueError(
+            f"max_length={max_length} is shorter than the prompt ({n_prompt} symbols); "
+            "max_length counts the prompt's symbols too."
+        )
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
+        raise TypeError(f"temperature must be a positive number, got {temperature!r}.")
+    if not temperature > 0 or not np.isfinite(temperature):
+        raise ValueError(f"temperature must be positive and finite, got {temperature}.")
+    if top_k is not None and (
+        isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral) or top_k < 1
+    ):
+        raise ValueError(f"top_k must be None or a positive int, got {top_k!r}.")
+    return int(max_length) - n_prompt
 
 
 def check_layer_sizes(sizes, name="hidden_layer_sizes"):

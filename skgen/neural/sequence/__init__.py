@@ -1,0 +1,1 @@
+"""Deep models of sequences and text (one file per model)."""
