@@ -9,20 +9,28 @@ only its ``Pipeline`` needs the ``imbalanced`` extra.
 synthetic rows.
 """
 
+import sys
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from ._meta import BaseMetaEstimator
 from .conditional import ClassConditional
-from .utils import concat_rows, take_rows
-from .utils._parallel import fit_clones
-from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
+from .utils import check_magnitude, concat_rows, take_rows
+from .utils._parallel import class_label, fit_clones
+from .utils._sklearn import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    _check_feature_names_in,
+    _fit_context,
+)
 
 __all__ = ["AugmentedEstimator", "GenerativeResampler"]
 
@@ -95,6 +103,17 @@ class GenerativeResampler(BaseMetaEstimator):
     in ``predict``) and tune it with ``GridSearchCV``, including the
     generator's own parameters (``resampler__estimator__n_components``).
 
+    It passes imbalanced-learn's own sampler checks
+    (``imblearn.utils.estimator_checks.parametrize_with_checks``): a DataFrame
+    of float columns without missing values is resampled as the array of its
+    values (the same rows as that array, returned as a DataFrame with the
+    same columns and dtypes), while any other DataFrame goes through the
+    generators' TabularEncoder; a one-vs-all label-indicator ``y`` (one 1 per
+    row) is resampled as the class it indicates and returned as an indicator;
+    ``get_feature_names_out`` gives the input's column names. Synthetic rows
+    come from no input row, so there is no ``sample_indices_`` (its sampler
+    tag says so). When imbalanced-learn is loaded, the tags are its own.
+
     Parameters
     ----------
     estimator : skgen generator
@@ -154,6 +173,31 @@ class GenerativeResampler(BaseMetaEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        if sys.modules.get("imblearn") is None:
+            return tags
+        # imbalanced-learn is loaded (its Pipeline or its checks are in use):
+        # give its tags (0.13 and later), with its extra input tag and the
+        # sampler tags. Never imported first here, so the resampler runs
+        # without imbalanced-learn.
+        try:
+            from imblearn.utils._tags import InputTags, SamplerTags, Tags
+        except ImportError:  # imbalanced-learn < 0.13: scikit-learn's tags
+            return tags
+
+        return Tags(
+            estimator_type="sampler",
+            target_tags=tags.target_tags,
+            transformer_tags=None,
+            classifier_tags=None,
+            regressor_tags=None,
+            input_tags=InputTags(dataframe=True),
+            # Synthetic rows come from no input row: no sample_indices_.
+            sampler_tags=SamplerTags(sample_indices=False),
+        )
+
     @_fit_context(prefer_skip_nested_validation=False)
     def fit_resample(self, X, y):
         """Fit the class generators and return the data with synthetic rows added.
@@ -172,7 +216,11 @@ class GenerativeResampler(BaseMetaEstimator):
             In the container of ``y``.
         """
         X_in, y_in = X, y
+        y, indicator_width = _from_label_indicator(y)
         X, y = self._check_X_classes(X, y)
+        float_frame = _float_frame(X)
+        if float_frame is not None:
+            X = _frame_values(X)
         classes, counts = np.unique(y, return_counts=True)
         if classes.size < 2:
             raise ValueError(
@@ -189,6 +237,7 @@ class GenerativeResampler(BaseMetaEstimator):
             template,
             [take_rows(X, y == c) for c in targets],
             self.n_jobs,
+            labels=[class_label(c) for c in targets],
         )
         self.estimators_ = dict(zip(targets, fitted))
         rng = np.random.default_rng(seed)
@@ -201,7 +250,75 @@ class GenerativeResampler(BaseMetaEstimator):
             X_parts.append(X_new)
             y_parts.append(np.full(n_new, c, dtype=y.dtype))
         X_res, y_res = concat_rows(X_parts), np.concatenate(y_parts)
+        if float_frame is not None:
+            X_res = pd.DataFrame(X_res, columns=float_frame.columns).astype(
+                float_frame.dtypes.to_dict()
+            )
+        if indicator_width is not None:
+            y_res = np.eye(indicator_width, dtype=np.asarray(y_in).dtype)[y_res]
         return _like(X_in, X_res), _like(y_in, y_res)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the columns of the resampled ``X``: those of the input.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            ``None`` gives ``feature_names_in_`` (or ``x0, x1, ...`` for an
+            array without names).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        if not hasattr(self, "n_features_in_"):  # check_is_fitted needs a fit method
+            raise NotFittedError(
+                "This GenerativeResampler is not fitted yet; call fit_resample first."
+            )
+        return _check_feature_names_in(self, input_features)
+
+
+def _float_frame(X):
+    """``X`` if it is a DataFrame of float columns without missing values, else None.
+
+    Such a table is resampled as the array of its values, so that it gives the
+    same rows as that array (imbalanced-learn's contract); other DataFrames
+    go through the generators' TabularEncoder.
+    """
+    if not isinstance(X, pd.DataFrame) or X.shape[1] == 0:
+        return None
+    if not all(pd.api.types.is_float_dtype(dtype) for dtype in X.dtypes):
+        return None
+    if X.isna().to_numpy().any():
+        return None
+    return X
+
+
+def _frame_values(frame):
+    values = frame.to_numpy(dtype=np.float64)
+    if not np.isfinite(values).all():
+        raise ValueError("Input X contains infinity or a value too large for dtype('float64').")
+    for j, column in enumerate(frame.columns):
+        check_magnitude(values[:, j], column)
+    return values
+
+
+def _from_label_indicator(y):
+    """Class codes of a one-vs-all label-indicator ``y`` (one 1 per row), and its width.
+
+    Other targets come back as they are, with width None.
+    """
+    if isinstance(y, (pd.Series, list)) or np.ndim(y) != 2 or np.shape(y)[1] < 2:
+        return y, None
+    values = np.asarray(y)
+    if type_of_target(values) != "multilabel-indicator":
+        return y, None
+    if not (values.sum(axis=1) == 1).all():
+        raise ValueError(
+            "GenerativeResampler takes one class per row; y is a multilabel indicator with "
+            "rows that have several classes (or none)."
+        )
+    return values.argmax(axis=1), values.shape[1]
 
 
 def _like(original, resampled):

@@ -31,7 +31,6 @@ log-Jacobian to scores, and decodes samples back to the caller's container.
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
-import pandas as pd
 from joblib import Parallel, delayed
 from scipy import special
 from sklearn.base import BaseEstimator, DensityMixin, TransformerMixin
@@ -47,7 +46,7 @@ from .preprocessing import (
     TextCodec,
     data_kind_of,
 )
-from .utils import as_generator, check_n_samples, seed_from
+from .utils import as_generator, check_latent, check_n_samples, rejection_sample, seed_from
 from .utils._sklearn import _fit_context
 
 __all__ = [
@@ -284,47 +283,24 @@ class BaseGenerator(GenerativeMixin, DensityMixin, BaseEstimator, metaclass=ABCM
             raise ValueError(
                 "conditions need a model fit on a DataFrame (columns are named there)."
             )
-        kinds = self.encoder_.kinds_
-        for column, value in conditions.items():
-            if column not in kinds:
-                raise ValueError(f"conditions names a column not in the data: {column!r}.")
-            if kinds[column] not in ("categorical", "boolean"):
-                raise ValueError(
-                    f"{type(self).__name__} can only condition on discrete columns; "
-                    f"{column!r} is {kinds[column]}."
-                )
-            known = next(c for c in self.encoder_.columns_ if c.name == column).categories
-            if not any(v == value or (pd.isna(v) and pd.isna(value)) for v in known):
-                raise ValueError(
-                    f"Column {column!r} never takes the value {value!r} in the training data."
-                )
-        return conditions
+        return self.encoder_.check_conditions(conditions, owner=type(self).__name__)
 
-    def _sample_conditioned(self, n_samples, conditions, rng, max_draws=10_000_000):
-        """Rejection sampling: draw rows and keep those that meet ``conditions``."""
-        kept, n_kept, n_drawn = [], 0, 0
-        batch = max(n_samples, 1000)
-        while n_kept < n_samples:
-            if n_drawn >= max_draws:
-                raise ValueError(
-                    f"Rejection sampling for {conditions} accepted {n_kept} of {n_drawn} draws; "
-                    "the condition is too rare for this model to meet it by rejection."
-                )
-            draw = self._sample_decoded(batch, rng)
-            match = np.ones(batch, dtype=bool)
-            for column, value in conditions.items():
-                match &= (
-                    draw[column].isna().to_numpy()
-                    if pd.isna(value)
-                    else (draw[column] == value).to_numpy()
-                )
-            kept.append(draw[match])
-            n_kept, n_drawn = n_kept + int(match.sum()), n_drawn + batch
-            # Size the next batch from the acceptance rate seen so far.
-            rate = max(n_kept, 1) / n_drawn
-            batch = int(min(max_draws, max(1000, 1.2 * (n_samples - n_kept) / rate)))
-        self.last_acceptance_rate_ = n_kept / n_drawn
-        return pd.concat(kept, ignore_index=True).iloc[:n_samples]
+    def _sample_conditioned(self, n_samples, conditions, rng, max_draws=None):
+        """Rejection sampling: draw rows and keep those that meet ``conditions``.
+
+        At most ``max_draws`` rows are drawn (default: a million, or 100 per
+        row asked for if more), in batches of bounded size; sampling stops
+        early with a ValueError once the acceptance rate seen so far shows
+        that the budget cannot be enough.
+        """
+        rows, self.last_acceptance_rate_ = rejection_sample(
+            lambda size: self._sample_decoded(size, rng),
+            lambda draw: self.encoder_.rows_meeting(draw, conditions),
+            n_samples,
+            max_draws=max_draws or max(1_000_000, 100 * n_samples),
+            describe=f"conditions {conditions}",
+        )
+        return rows
 
     @abstractmethod
     def _sample(self, n_samples, rng):
@@ -501,7 +477,5 @@ class LatentMixin(TransformerMixin):
         X : DataFrame or ndarray of shape (n_samples, n_features_in_)
         """
         check_is_fitted(self)
-        Z = np.asarray(Z, dtype=np.float64)
-        if Z.ndim != 2:
-            raise ValueError(f"Expected a 2-D array of latent points, got shape {Z.shape}.")
+        Z = check_latent(Z)
         return self._decode(self._inverse_transform(Z), self._sampling_rng_)

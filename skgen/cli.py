@@ -9,14 +9,22 @@
 
 Errors (unknown model, unreadable file, missing column) print one line on
 stderr and exit with status 1; usage errors exit with status 2.
+
+No user file is ever lost: an output path that is one of the inputs is
+refused, an existing output is refused unless ``--force`` is given, every
+output path is checked before any work starts, and outputs are written to a
+temporary file in the same folder and renamed into place only once every
+output of the command has been written.
 """
 
 import argparse
 import ast
+import csv
 import itertools
 import os
 import re
 import sys
+import tempfile
 import threading
 import time
 
@@ -90,7 +98,9 @@ def read_table(path):
         if extension in (".parquet", ".pq"):
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_csv(path)
+            frame = _read_csv(path)
+    except CommandError:
+        raise
     except ImportError as exc:
         raise CommandError(
             f"cannot read {path!r}: Parquet needs pyarrow ({exc}); pip install pyarrow."
@@ -102,8 +112,50 @@ def read_table(path):
     return frame
 
 
-def write_table(frame, path):
-    extension = os.path.splitext(path)[1].lower()
+#: Separators tried when a CSV file reads as one column.
+_SEPARATORS = (";", "\t", "|")
+
+
+def _read_csv(path):
+    """``pd.read_csv``, also for files separated by ``;``, tabs or ``|``.
+
+    A file that reads as a single column whose header holds one of those
+    separators is read again with it; a single column whose values mostly
+    hold a separator is refused rather than read as one wrong column.
+    """
+    import pandas as pd
+
+    frame = pd.read_csv(path)
+    if frame.shape[1] != 1:
+        return frame
+    header = str(frame.columns[0])
+    found = [sep for sep in _SEPARATORS if sep in header]
+    if found:
+        with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+            sample = handle.read(65536)
+        try:
+            separator = csv.Sniffer().sniff(sample, delimiters="".join(found)).delimiter
+        except csv.Error:
+            separator = max(found, key=header.count)
+        frame = pd.read_csv(path, sep=separator)
+    if frame.shape[1] == 1:
+        values = frame.iloc[:, 0].dropna().astype(str)
+        for sep in (",", *_SEPARATORS):
+            if len(values) and values.str.contains(sep, regex=False).mean() > 0.5:
+                raise CommandError(
+                    f"cannot read {path!r}: it reads as one column whose values hold "
+                    f"{sep!r}; write it with one separator (',' or ';') between columns."
+                )
+    return frame
+
+
+TABLE_EXTENSIONS = (".csv", ".txt", "", ".parquet", ".pq")
+
+
+def write_table(frame, path, extension=None):
+    """Write ``frame`` as CSV or Parquet (chosen by ``extension``, else ``path``'s)."""
+    if extension is None:
+        extension = os.path.splitext(path)[1].lower()
     try:
         if extension in (".parquet", ".pq"):
             frame.to_parquet(path, index=False)
@@ -159,6 +211,87 @@ def _size_of(data):
     if isinstance(data, list):
         return f"{len(data)} documents"
     return f"{data.shape[0]} rows x {data.shape[1]} columns"
+
+
+# ----------------------------------------------------------------- outputs
+def _same_file(a, b):
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)  # hard links
+    except OSError:
+        return False
+
+
+def check_outputs(outputs, inputs, force):
+    """Refuse, before any work, outputs that would lose a user's file.
+
+    ``outputs`` and ``inputs`` map an option name (``"-o"``, ``"DATA"``) to a
+    path or None. An output may not be an input, nor another output, nor,
+    without ``force``, an existing file; its folder must exist and be writable.
+    """
+    given = [(option, path) for option, path in outputs.items() if path]
+    for index, (option, path) in enumerate(given):
+        for input_option, input_path in inputs.items():
+            if input_path and os.path.exists(input_path) and _same_file(path, input_path):
+                raise CommandError(
+                    f"refusing to write {option} {path!r}: it is the input {input_option} "
+                    f"{input_path!r}, which would be lost; choose another output path."
+                )
+        for other_option, other_path in given[:index]:
+            if _same_file(path, other_path):
+                raise CommandError(
+                    f"{option} and {other_option} are the same file {path!r}; give two paths."
+                )
+        if os.path.isdir(path):
+            raise CommandError(f"cannot write {option} {path!r}: it is a folder.")
+        if os.path.exists(path) and not force:
+            raise CommandError(f"{option} {path!r} already exists; pass --force to overwrite it.")
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise CommandError(f"cannot write {option} {path!r}: folder {folder!r} does not exist.")
+        if not os.access(folder, os.W_OK):
+            raise CommandError(
+                f"cannot write {option} {path!r}: folder {folder!r} is not writable."
+            )
+
+
+class Outputs:
+    """Files written to temporary paths beside their targets, renamed into place together.
+
+    ``path(target)`` gives a temporary file in the target's folder; ``commit()``
+    renames every one onto its target (``os.replace``, atomic on one file
+    system); on an error inside the ``with`` block the temporary files are
+    removed and no target is touched.
+    """
+
+    def __init__(self):
+        self._pending = []
+
+    def path(self, target):
+        folder, name = os.path.split(os.path.abspath(target))
+        suffix = os.path.splitext(name)[1]
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=suffix, dir=folder)
+        os.close(handle)
+        self._pending.append((temporary, target))
+        return temporary
+
+    def commit(self):
+        for temporary, target in self._pending:
+            os.replace(temporary, target)
+        self._pending = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        for temporary, _ in self._pending:
+            try:
+                os.remove(temporary)
+            except OSError:
+                pass
+        self._pending = []
+        return False
 
 
 def _check_columns(frame, columns, path):
@@ -233,6 +366,14 @@ def cmd_models(args):
 def cmd_synthesize(args):
     model_class = _resolve_model(args.model)
     text = takes_text(model_class)
+    extension = os.path.splitext(args.output)[1].lower()
+    if not text and extension not in TABLE_EXTENSIONS:
+        raise CommandError(
+            f"cannot write {args.output!r}: the output must end in .csv or .parquet."
+        )
+    check_outputs(
+        {"-o": args.output, "--save-model": args.save_model}, {"DATA": args.data}, args.force
+    )
     if text and args.columns:
         raise CommandError("--columns selects table columns; a language model reads whole lines.")
     data = read_text(args.data, snake_case(model_class.__name__)) if text else read_table(args.data)
@@ -265,16 +406,26 @@ def cmd_synthesize(args):
     except (ValueError, TypeError, FloatingPointError) as exc:
         # FloatingPointError: a deep model's training diverged (its message says what to try).
         raise CommandError(f"fitting {model_class.__name__} failed: {exc}") from None
-    (write_text if text else write_table)(synthetic, args.output)
-    if args.save_model:
-        import joblib
+    # Both files or neither: a model that cannot be saved leaves no table behind.
+    with Outputs() as outputs:
+        if text:
+            write_text(synthetic, outputs.path(args.output))
+        else:
+            write_table(synthetic, outputs.path(args.output), extension)
+        if args.save_model:
+            import joblib
 
-        try:
-            joblib.dump(model, args.save_model)
-        except OSError as exc:
-            raise CommandError(
-                f"cannot write {args.save_model!r}: {exc.strerror or exc}."
-            ) from None
+            try:
+                joblib.dump(model, outputs.path(args.save_model))
+            except OSError as exc:
+                raise CommandError(
+                    f"cannot write {args.save_model!r}: {exc.strerror or exc}."
+                ) from None
+            except Exception as exc:  # e.g. a model holding something unpicklable
+                raise CommandError(
+                    f"cannot save the model to {args.save_model!r}: {type(exc).__name__}: {exc}"
+                ) from None
+        outputs.commit()
     if not args.quiet:
         saved = f"; model saved to {args.save_model}" if args.save_model else ""
         print(
@@ -287,6 +438,15 @@ def cmd_synthesize(args):
 def cmd_evaluate(args):
     from .metrics import evaluate
 
+    if args.scores and os.path.splitext(args.scores)[1].lower() not in TABLE_EXTENSIONS:
+        raise CommandError(
+            f"cannot write {args.scores!r}: the scores must end in .csv or .parquet."
+        )
+    check_outputs(
+        {"-o": args.output, "--scores": args.scores},
+        {"REAL": args.real, "SYNTHETIC": args.synthetic, "--train": args.train},
+        args.force,
+    )
     real = read_table(args.real)
     synthetic = read_table(args.synthetic)
     train = read_table(args.train) if args.train else None
@@ -308,15 +468,23 @@ def cmd_evaluate(args):
     except ValueError as exc:
         raise CommandError(f"evaluation failed: {exc}") from None
     print(report.summary())
-    if args.output:
-        try:
-            report.to_html(args.output)
-        except OSError as exc:
-            raise CommandError(f"cannot write {args.output!r}: {exc.strerror or exc}.") from None
-        if not args.quiet:
-            print(f"Report written to {args.output}", file=sys.stderr)
-    if args.scores:
-        write_table(report.scores, args.scores)
+    with Outputs() as outputs:
+        if args.output:
+            try:
+                report.to_html(outputs.path(args.output))
+            except OSError as exc:
+                raise CommandError(
+                    f"cannot write {args.output!r}: {exc.strerror or exc}."
+                ) from None
+        if args.scores:
+            write_table(
+                report.scores,
+                outputs.path(args.scores),
+                os.path.splitext(args.scores)[1].lower(),
+            )
+        outputs.commit()
+    if args.output and not args.quiet:
+        print(f"Report written to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -384,6 +552,13 @@ def build_parser():
         help="model hyper-parameter, repeatable (e.g. -p n_components=5)",
     )
     synth.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    synth.add_argument(
+        "-f",
+        "--force",
+        "--overwrite",
+        action="store_true",
+        help="overwrite existing output files (never an input file)",
+    )
     synth.set_defaults(handler=cmd_synthesize)
 
     evaluate = commands.add_parser(
@@ -422,6 +597,13 @@ def build_parser():
         "--seed", type=int, default=0, help="random seed of the metrics (default: 0)"
     )
     evaluate.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    evaluate.add_argument(
+        "-f",
+        "--force",
+        "--overwrite",
+        action="store_true",
+        help="overwrite existing output files (never an input file)",
+    )
     evaluate.set_defaults(handler=cmd_evaluate)
 
     models = commands.add_parser(
@@ -443,18 +625,36 @@ def _positive_int(text):
     return value
 
 
+def _one_line(text):
+    return " ".join(str(text).split())
+
+
 def main(argv=None):
-    """Entry point of the ``skgen`` console script; returns the exit status."""
+    """Entry point of the ``skgen`` console script; returns the exit status.
+
+    Every error is reported on one line of stderr (status 1). Set the
+    environment variable ``SKGEN_TRACEBACK=1`` to see the traceback of an
+    unexpected one instead.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
     except CommandError as exc:
-        print(f"skgen {args.command}: error: {exc}", file=sys.stderr)
+        print(f"skgen {args.command}: error: {_one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("skgen: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if os.environ.get("SKGEN_TRACEBACK"):
+            raise
+        print(
+            f"skgen {args.command}: error: {type(exc).__name__}: {_one_line(exc)} "
+            "(SKGEN_TRACEBACK=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._meta import BaseMetaEstimator, score_rows
 from .utils import as_generator, check_n_samples, concat_rows, seed_from, take_rows
-from .utils._parallel import fit_clones
+from .utils._parallel import class_label, fit_clones
 from .utils._sklearn import HasMethods, _fit_context
 
 __all__ = ["ClassConditional", "supports_class_context"]
@@ -144,7 +144,12 @@ class ClassConditional(ClassifierMixin, BaseMetaEstimator):
             self.estimators_ = [clone(self.estimator).fit(X, y)]
         else:
             subsets = [take_rows(X, y_codes == k) for k in range(self.classes_.size)]
-            self.estimators_ = fit_clones(self.estimator, subsets, n_jobs=self.n_jobs)
+            self.estimators_ = fit_clones(
+                self.estimator,
+                subsets,
+                n_jobs=self.n_jobs,
+                labels=[class_label(c) for c in self.classes_],
+            )
         self._sampling_rng_ = np.random.default_rng(
             [seed_from(self.estimator.get_params().get("random_state")), 2]
         )

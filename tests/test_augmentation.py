@@ -450,3 +450,22 @@ def test_resampler_needs_two_classes():
     X = np.random.default_rng(0).normal(size=(20, 2))
     with pytest.raises(ValueError, match="at least 2 classes"):
         GenerativeResampler(DiagonalGaussian()).fit_resample(X, np.zeros(20))
+
+
+try:  # imbalanced-learn 0.13 and later, with scikit-learn's tags API
+    import imblearn.utils._tags  # noqa: F401
+    from imblearn.utils.estimator_checks import parametrize_with_checks as imblearn_checks
+except ImportError:  # imbalanced-learn is the optional 'imbalanced' extra
+    imblearn_checks = None
+
+if imblearn_checks is not None:
+    # No check is expected to fail: imbalanced-learn's 14 sampler checks all pass.
+    @imblearn_checks([GenerativeResampler(DiagonalGaussian(), random_state=0)])
+    def test_imbalanced_learn_sampler_checks(estimator, check):
+        check(estimator)
+
+else:
+
+    @pytest.mark.skip(reason="needs imbalanced-learn >= 0.13 (the 'imbalanced' extra)")
+    def test_imbalanced_learn_sampler_checks():
+        """imbalanced-learn's sampler checks of GenerativeResampler."""

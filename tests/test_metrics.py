@@ -353,3 +353,16 @@ def test_precision_recall_density_coverage_closed_balls_keep_duplicated_rows():
     real = pd.DataFrame({"c": ["a"] * 20 + ["b"] * 20})
     scores = precision_recall_density_coverage(real, real.copy())
     assert scores == {"precision": 1.0, "recall": 1.0, "density": 4.0, "coverage": 1.0}
+
+
+@pytest.mark.parametrize("n_fake, n_holdout", [(2000, 200), (60, 2000)])
+def test_dcr_ratio_of_fresh_draws_stays_near_one_whatever_the_sizes(n_fake, n_holdout):
+    # A model that does not memorise: synthetic rows are fresh draws of the
+    # training distribution, as the holdout rows are. The mean DCR of a row
+    # does not depend on how many rows are asked for.
+    train = _normal(400, 3, 0)
+    ratios = [
+        dcr_ratio(train, _normal(n_fake, 3, 10 + seed), _normal(n_holdout, 3, 20 + seed))
+        for seed in range(3)
+    ]
+    assert np.mean(ratios) == pytest.approx(1.0, abs=0.1)

@@ -8,7 +8,7 @@ from joblib import Parallel, delayed
 from scipy import special, stats
 
 from ..base import BaseGenerator, LatentMixin
-from ..preprocessing import MixedTable, midpoint_ecdf
+from ..preprocessing import CONTINUOUS_KINDS, MixedTable, NormalScoreMap, midpoint_ecdf
 from ..utils._sklearn import Interval, StrOptions
 
 __all__ = ["GaussianCopula"]
@@ -33,61 +33,155 @@ def _truncated_mean(a, b, log_prob):
     return np.exp(log_pdf_a - log_prob) - np.exp(log_pdf_b - log_prob)
 
 
-def _calibrated_cuts(cdf, mu, sigma, n_steps=60):
-    """Cut points ``t`` with ``mean(Phi((t_k - mu) / sigma)) = cdf_k`` (bisection)."""
+def _calibrated_cuts(cdf, mu, sigma, draws, n_steps=4):
+    """Cut points ``t`` with ``mean(Phi((t_k - mu) / sigma)) = cdf_k``.
+
+    Newton's method started from the empirical quantiles of ``draws`` (the
+    draws ``mu + sigma * noise`` themselves), which are within sampling noise
+    of the answer, so a few steps reach machine precision.
+    """
     target = cdf[1:-1]
-    lo = np.full(target.shape, mu.min() - 10 * sigma)
-    hi = np.full(target.shape, mu.max() + 10 * sigma)
+    cuts = np.quantile(draws, np.clip(target, 0.0, 1.0))
     for _ in range(n_steps):
-        mid = (lo + hi) / 2
-        below = special.ndtr((mid[:, None] - mu) / sigma).mean(axis=1) < target
-        lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-    return np.concatenate([[-np.inf], (lo + hi) / 2, [np.inf]])
+        s = (cuts[:, None] - mu) / sigma
+        excess = special.ndtr(s).mean(axis=1) - target
+        density = np.exp(-0.5 * s**2 - 0.5 * _LOG_2PI).mean(axis=1) / sigma
+        step = excess / np.maximum(density, 1e-300)
+        cuts = cuts - np.clip(step, -5 * sigma, 5 * sigma)
+    cuts = np.maximum.accumulate(cuts)
+    return np.concatenate([[-np.inf], cuts, [np.inf]])
 
 
-class _Marginal:
-    """A univariate continuous distribution: a frozen scipy one or the empirical one."""
+#: Probability, in units of one training row (1 / n), that an empirical
+#: marginal puts beyond half a data step outside the observed range on each
+#: side: enough for a finite density everywhere, too little to move samples.
+_TAIL_MASS = 0.01
 
-    def __init__(self, name, dist=None, knots=None, levels=None):
-        self.name, self.dist, self.knots, self.levels = name, dist, knots, levels
+#: Knots of a tabulated parametric marginal.
+_FAMILY_KNOTS = 257
+
+
+class _Marginal(NormalScoreMap):
+    """A univariate continuous marginal, held as its map to normal scores.
+
+    Piecewise linear between knots and continued linearly beyond them (see
+    :class:`~skgen.preprocessing.NormalScoreMap`), so that every marginal has
+    Gaussian tails with unbounded support: any finite value gets a finite
+    log-density, and sampling is the exact inverse of the map (no clipping).
+    """
+
+    def __init__(self, name, knots, scores):
+        super().__init__(knots, scores)
+        self.name = name
 
     @classmethod
-    def empirical(cls, values, max_knots=256):
-        """Linear interpolation of the mid-point empirical CDF.
+    def empirical(cls, values, max_knots=256, resolution=None):
+        """The mid-point empirical CDF, interpolated in normal scores.
 
-        Each distinct value sits at the middle of its probability step, so tied
-        values (integers) keep their probability after sampling and rounding.
-        Tails a tenth of the range wide hold the probability below the
-        smallest and above the largest value.
+        Each distinct value sits at the middle of its probability step. Below
+        the smallest value its half step is spread over half the gap to the
+        next value (at most half the ``resolution`` of a column of whole
+        steps, such as integers), and likewise above the largest, so tied
+        values stay within rounding distance of the range; beyond that,
+        Gaussian tails hold a hundredth of one row's probability on each side.
         """
         uniq, mid = midpoint_ecdf(values, max_knots)
-        span = max(np.ptp(uniq), np.std(values), 1e-9)
+        tail = _TAIL_MASS / values.size
         if uniq.size == 1:
-            return cls(
-                "empirical", knots=uniq + np.array([-0.5, 0.5]) * span, levels=np.array([0.0, 1.0])
-            )
-        knots = np.concatenate([[uniq[0] - 0.1 * span], uniq, [uniq[-1] + 0.1 * span]])
-        levels = np.concatenate([[0.0], mid, [1.0]])
-        return cls("empirical", knots=knots, levels=levels)
+            half = 0.5e-9 * max(1.0, abs(float(uniq[0])))
+            knots = uniq[0] + np.array([-half, 0.0, half])
+            levels = np.array([tail, 0.5, 1.0 - tail])
+        else:
+            low, high = (uniq[1] - uniq[0]) / 2, (uniq[-1] - uniq[-2]) / 2
+            if resolution is not None:
+                low, high = min(low, resolution / 2), min(high, resolution / 2)
+            knots = np.concatenate([[uniq[0] - low], uniq, [uniq[-1] + high]])
+            levels = np.concatenate([[tail], mid, [1.0 - tail]])
+        return cls("empirical", knots, special.ndtri(levels))
+
+    @classmethod
+    def steps(cls, values, resolution, max_knots=256):
+        """The empirical distribution of a column of whole steps (integers, dates).
+
+        Each distinct value owns the cell of one ``resolution`` around it
+        (less where a neighbour is closer), which holds exactly its training
+        frequency, so rounding a draw to the nearest step gives every value
+        its training frequency. Each gap between cells (steps never seen)
+        holds a hundredth of one row's probability, so unseen steps keep a
+        finite density; Gaussian tails beyond the outer cells as for
+        :meth:`empirical`. Columns with more than ``max_knots`` distinct
+        values go to :meth:`empirical`.
+        """
+        uniq, counts = np.unique(values, return_counts=True)
+        if uniq.size < 2 or uniq.size > max_knots:
+            return cls.empirical(values, max_knots, resolution=resolution)
+        n = values.size
+        tail = _TAIL_MASS / n
+        half = resolution / 2
+        gaps = np.diff(uniq)
+        gap_before = np.concatenate([[False], gaps > resolution * (1 + 1e-9)])
+        width = np.minimum(half, np.concatenate([[half], gaps / 2]))  # to the left
+        width_right = np.minimum(half, np.concatenate([gaps / 2, [half]]))
+        mass = counts / n * (1 - 2 * tail - gap_before.sum() * tail)
+        knots, levels, level = [uniq[0] - width[0]], [tail], tail
+        for k in range(uniq.size):
+            if gap_before[k]:
+                level += tail
+                knots.append(uniq[k] - width[k])
+                levels.append(level)
+            level += mass[k]
+            knots.append(uniq[k] + width_right[k])
+            levels.append(level)
+        levels[-1] = 1 - tail  # exactly, whatever the rounding of the sums
+        return cls("empirical", np.array(knots), special.ndtri(np.array(levels)))
+
+    @classmethod
+    def tabulate(cls, name, dist, n_samples):
+        """A scipy distribution as a normal-score map through its quantiles.
+
+        Knots at the quantiles of evenly spaced normal scores between the
+        levels ``0.5 / n_samples`` and ``1 - 0.5 / n_samples`` (the resolution
+        of the data the family was fit on), Gaussian tails beyond: exact for
+        the normal family, and a bounded family (uniform, beta, ...) gets
+        unbounded support. Returns None when the quantiles are not finite and
+        increasing.
+        """
+        edge = special.ndtri(0.5 / max(n_samples, 2))
+        z = np.linspace(edge, -edge, _FAMILY_KNOTS)
+        with np.errstate(all="ignore"):
+            x = np.where(z < 0, dist.ppf(special.ndtr(z)), dist.isf(special.ndtr(-z)))
+        keep = np.isfinite(x)
+        x, z = x[keep], z[keep]
+        if x.size < 2:
+            return None
+        increasing = np.concatenate([[True], x[1:] > np.maximum.accumulate(x)[:-1]])
+        x, z = x[increasing], z[increasing]
+        return cls(name, x, z) if x.size >= 2 else None
 
     def cdf(self, x):
-        if self.dist is not None:
-            return self.dist.cdf(x)
-        return np.interp(x, self.knots, self.levels)
+        return special.ndtr(self.score(x))
 
-    def ppf(self, u):
-        if self.dist is not None:
-            return self.dist.ppf(u)
-        return np.interp(u, self.levels, self.knots)
 
-    def logpdf(self, x):
-        if self.dist is not None:
-            return self.dist.logpdf(x)
-        seg = np.clip(np.searchsorted(self.knots, x, side="right") - 1, 0, self.knots.size - 2)
-        slope = np.diff(self.levels)[seg] / np.diff(self.knots)[seg]
-        inside = (x >= self.knots[0]) & (x <= self.knots[-1])
-        with np.errstate(divide="ignore"):
-            return np.where(inside, np.log(slope), -np.inf)
+def _ks_statistic(sorted_values, marginal):
+    """Kolmogorov-Smirnov distance between a sample (sorted) and a marginal."""
+    n = sorted_values.size
+    cdf = marginal.cdf(sorted_values)
+    steps = np.arange(1, n + 1) / n
+    return float(max(np.max(steps - cdf), np.max(cdf - steps + 1.0 / n)))
+
+
+def _fit_family(name, values):
+    """A frozen scipy distribution fit to ``values`` (closed forms where they exist)."""
+    family = _FAMILIES[name]
+    if name == "norm":
+        return family(values.mean(), values.std())
+    if name == "uniform":
+        return family(values.min(), np.ptp(values))
+    if name == "truncnorm":
+        lo, hi = values.min(), values.max()
+        loc, scale = values.mean(), values.std()
+        return family((lo - loc) / scale, (hi - loc) / scale, loc, scale)
+    return family(*family.fit(values))
 
 
 _FAMILIES = {
@@ -101,17 +195,29 @@ _FAMILIES = {
     "truncnorm": stats.truncnorm,
 }
 
+#: Families of ``marginals="auto"``: their fits are closed-form or fast.
+_AUTO_FAMILIES = ["norm", "logistic", "uniform", "truncnorm"]
+
 
 class GaussianCopula(LatentMixin, BaseGenerator):
     """Gaussian copula with per-column marginals chosen by goodness of fit.
 
     Each continuous column gets a marginal distribution chosen among
-    ``marginals`` (scipy families fitted by maximum likelihood, plus the
-    empirical one) by the Kolmogorov-Smirnov statistic: the family with the
-    smallest statistic wins, unless the KS test rejects it at level
-    ``ks_alpha``, in which case the empirical marginal is used. Every column is
-    mapped to a latent standard normal score; the scores share a Gaussian
-    dependence structure with correlation matrix ``correlation_``.
+    ``marginals`` (scipy families, plus the empirical one) by the
+    Kolmogorov-Smirnov statistic: the family with the smallest statistic wins,
+    unless the KS test rejects it at level ``ks_alpha``, in which case the
+    empirical marginal is used. Integer and datetime columns of a DataFrame,
+    whose tied values a continuous family cannot describe, take the empirical
+    marginal. Every column is mapped to a latent standard normal score; the
+    scores share a Gaussian dependence structure with correlation matrix
+    ``correlation_``.
+
+    Every marginal has unbounded support: it is held as a monotone,
+    piecewise-linear map to normal scores (a family through its quantiles,
+    the empirical one through its mid-point CDF) continued linearly beyond
+    the end knots, which gives Gaussian tails. Any finite value therefore has
+    a finite log-density, also outside the training range, and ``sample``
+    draws from the fitted marginal without clipping to the observed range.
 
     Discrete columns, and whether a continuous column's value is missing,
     have latent scores that fall in intervals. To keep ``score_samples``
@@ -132,8 +238,10 @@ class GaussianCopula(LatentMixin, BaseGenerator):
     marginals : "auto" or list of str, default="auto"
         Candidate families: any of ``"norm", "t", "logistic", "gamma",
         "lognorm", "beta", "uniform", "truncnorm"`` and ``"empirical"``.
-        ``"auto"`` tries ``["norm", "logistic", "gamma", "lognorm", "uniform",
-        "truncnorm"]``, falling back to ``"empirical"``.
+        ``"auto"`` tries ``["norm", "logistic", "uniform", "truncnorm"]``
+        (closed-form or fast fits), falling back to ``"empirical"``; ``"t"``,
+        ``"gamma"``, ``"lognorm"`` and ``"beta"`` are fitted by numerical
+        maximum likelihood, which is much slower.
     ks_alpha : float, default=0.05
         Level of the KS test that sends a column to the empirical marginal.
     max_fit_rows : int, default=5000
@@ -201,9 +309,14 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         self.random_state = random_state
 
     # ----------------------------------------------------------------- fit
+    def _encoder_params(self):
+        # Samples come from the fitted marginals, which already say how far
+        # values go: clipping to the training range would pile them up there.
+        return {"continuous": "standard", "clip": False}
+
     def _candidates(self):
-        if self.marginals == "auto":
-            return ["norm", "logistic", "gamma", "lognorm", "uniform", "truncnorm"], True
+        if isinstance(self.marginals, str):  # "auto"
+            return list(_AUTO_FAMILIES), True
         unknown = set(self.marginals).difference(_FAMILIES).difference({"empirical"})
         if unknown or not self.marginals:
             raise ValueError(
@@ -212,40 +325,50 @@ class GaussianCopula(LatentMixin, BaseGenerator):
             )
         return [m for m in self.marginals if m != "empirical"], "empirical" in self.marginals
 
-    def _fit_marginal(self, values, rng):
+    def _fit_marginal(self, values, rng, resolution=None):
         families, allow_empirical = self._candidates()
         if values.size > self.max_fit_rows:
             values = rng.choice(values, self.max_fit_rows, replace=False)
+        if allow_empirical and resolution is not None:
+            return _Marginal.steps(values, resolution)
         if np.ptp(values) == 0:
-            return _Marginal.empirical(values)
+            return _Marginal.empirical(values, resolution=resolution)
+        ordered = np.sort(values)
         best, best_stat = None, np.inf
         for name in families:
-            family = _FAMILIES[name]
             try:
                 with np.errstate(all="ignore"):
-                    if name == "truncnorm":
-                        lo, hi = values.min(), values.max()
-                        loc, scale = values.mean(), values.std()
-                        params = ((lo - loc) / scale, (hi - loc) / scale, loc, scale)
-                    elif name == "uniform":
-                        params = (values.min(), np.ptp(values))
-                    else:
-                        params = family.fit(values)
-                    dist = family(*params)
-                    if not np.all(np.isfinite(dist.logpdf(values))):
-                        continue
-                    stat = stats.kstest(values, dist.cdf).statistic
+                    marginal = _Marginal.tabulate(name, _fit_family(name, values), values.size)
             except (ValueError, RuntimeError, FloatingPointError):
                 continue
+            if marginal is None:
+                continue
+            stat = _ks_statistic(ordered, marginal)
             if stat < best_stat:
-                best, best_stat = _Marginal(name, dist=dist), stat
+                best, best_stat = marginal, stat
         if allow_empirical and (
             best is None or stats.kstwo.sf(best_stat, values.size) < self.ks_alpha
         ):
             return _Marginal.empirical(values)
         if best is None:
-            raise ValueError("No candidate marginal family fits the data; add 'empirical'.")
+            raise ValueError(
+                f"No family in marginals={self.marginals!r} fits a column; add 'empirical'."
+            )
         return best
+
+    def _resolutions(self, n_columns):
+        """Step of each continuous-like column in the encoded units: integer and
+        datetime columns take whole steps (and have ties), continuous ones None."""
+        if self.encoder_ is None:
+            return [None] * n_columns
+        steps = {"integer": 1.0, "continuous": None}
+        return [
+            None
+            if steps.get(c.kind, c.step) is None
+            else steps.get(c.kind, c.step) / c.encoding.scale
+            for c in self.encoder_.columns_
+            if c.kind in CONTINUOUS_KINDS
+        ]
 
     def _fit(self, data, seed):
         rng = np.random.default_rng(seed)
@@ -257,8 +380,8 @@ class GaussianCopula(LatentMixin, BaseGenerator):
             raise ValueError("A continuous column has no observed value.")
         # One generator per column, so the fits do not depend on n_jobs.
         self.marginal_fits_ = Parallel(n_jobs=self.n_jobs)(
-            delayed(self._fit_marginal)(column, child)
-            for column, child in zip(columns, rng.spawn(p))
+            delayed(self._fit_marginal)(column, child, step)
+            for column, child, step in zip(columns, rng.spawn(p), self._resolutions(p))
         )
         self.marginals_ = [m.name for m in self.marginal_fits_]
         # The chain: missing-value indicators first (so continuous values are
@@ -328,11 +451,9 @@ class GaussianCopula(LatentMixin, BaseGenerator):
                 observed = ~np.isnan(data.continuous[:, j])
                 x = data.continuous[observed, j]
                 marginal = self.marginal_fits_[j]
-                z[observed, i] = special.ndtri(np.clip(marginal.cdf(x), 1e-300, 1 - 1e-16))
-                with np.errstate(divide="ignore"):
-                    log_density[observed] += (
-                        marginal.logpdf(x) + 0.5 * z[observed, i] ** 2 + 0.5 * _LOG_2PI
-                    )
+                z[observed, i] = marginal.score(x)
+                # log f(x) - log phi(z): the marginal's part of the copula density.
+                log_density[observed] += marginal.log_derivative(x)
                 continue
             code = (
                 np.isnan(data.continuous[:, j]).astype(np.intp)
@@ -371,14 +492,15 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         return self._chain_scores(data)
 
     # ------------------------------------------------------------ sampling
-    def _decode_column(self, i, score, codes):
+    def _decode_column(self, i, score, codes, values=True):
         """Value of chain column ``i`` for latent ``score`` and the interval the
         score stands for (``lo``, ``hi``; NaN where the value is continuous).
-        ``codes`` holds the codes of the chain's interval columns decoded so far."""
+        ``codes`` holds the codes of the chain's interval columns decoded so far.
+        ``values=False`` skips the continuous values (calibration needs none)."""
         kind, j = self.chain_[i]
         if kind == "continuous":
-            values = self.marginal_fits_[j].ppf(special.ndtr(score))
             nan = np.full(score.shape, np.nan)
+            values = self.marginal_fits_[j].value(score) if values else nan
             if ("missing", j) not in codes:
                 return values, nan, nan
             gone = codes["missing", j] == 1
@@ -411,11 +533,12 @@ class GaussianCopula(LatentMixin, BaseGenerator):
         for i in range(d):
             mu = eps[:, :i] @ chol[i, :i]
             sigma = chol[i, i]
+            score = mu + sigma * noise[:, i]
             if frequencies is not None and self.chain_[i] in frequencies:
                 self.chain_cuts_[self.chain_[i]] = _calibrated_cuts(
-                    frequencies[self.chain_[i]], mu, sigma
+                    frequencies[self.chain_[i]], mu, sigma, score
                 )
-            value, lo, hi = self._decode_column(i, mu + sigma * noise[:, i], codes)
+            value, lo, hi = self._decode_column(i, score, codes, values=frequencies is None)
             censored = ~np.isnan(hi)
             a, b = (lo[censored] - mu[censored]) / sigma, (hi[censored] - mu[censored]) / sigma
             eps[censored, i] = _truncated_mean(a, b, _log_interval_prob(a, b))

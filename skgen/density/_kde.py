@@ -24,6 +24,40 @@ def _bandwidth_rule(bandwidth, n, d):
     return float(bandwidth)
 
 
+def _radial_offsets(kernel, n_samples, n_features, bandwidth, rng):
+    """Draws from one kernel of ``bandwidth`` centred at the origin, in ``n_features`` dimensions.
+
+    Each of scikit-learn's kernels is radial, ``K(x) proportional to k(|x| / h)``, so a draw is a
+    uniform direction times a radius with density ``proportional to r^(d-1) k(r / h)``:
+
+    - ``"epanechnikov"``, ``k = 1 - u^2``: ``u^2 ~ Beta(d/2, 2)``;
+    - ``"linear"``, ``k = 1 - u``: ``u ~ Beta(d, 2)``;
+    - ``"exponential"``, ``k = exp(-u)``: ``u ~ Gamma(d)``;
+    - ``"cosine"``, ``k = cos(pi u / 2)``: rejection from the linear kernel's
+      radius, since ``cos(pi u / 2) <= (pi / 2) (1 - u)`` (acceptance >= 2/pi).
+    """
+    d = n_features
+    if kernel == "epanechnikov":
+        radius = np.sqrt(rng.beta(d / 2, 2, size=n_samples))
+    elif kernel == "linear":
+        radius = rng.beta(d, 2, size=n_samples)
+    elif kernel == "exponential":
+        radius = rng.gamma(d, size=n_samples)
+    elif kernel == "cosine":
+        radius = np.empty(0)
+        while radius.size < n_samples:
+            proposal = rng.beta(d, 2, size=2 * (n_samples - radius.size) + 10)
+            gap = np.maximum(1.0 - proposal, 1e-300)
+            keep = rng.random(proposal.size) * (np.pi / 2) * gap <= np.cos(np.pi * proposal / 2)
+            radius = np.concatenate([radius, proposal[keep]])
+        radius = radius[:n_samples]
+    else:  # pragma: no cover - the parameter constraints list the kernels
+        raise ValueError(f"Unknown kernel {kernel!r}.")
+    direction = rng.standard_normal((n_samples, d))
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    return direction * (bandwidth * radius)[:, None]
+
+
 class KernelDensity(BaseGenerator):
     """Kernel density estimator, for numeric arrays and mixed-type tables.
 
@@ -49,6 +83,9 @@ class KernelDensity(BaseGenerator):
     bandwidth : float or {"scott", "silverman"}, default=1.0
     kernel : {"gaussian", "tophat", "epanechnikov", "exponential", "linear", "cosine"}, \
 default="gaussian"
+        Every kernel samples: the Gaussian and tophat ones through
+        scikit-learn, the others by drawing each row's offset from the
+        kernel's radial distribution.
     algorithm : {"kd_tree", "ball_tree", "auto"}, default="auto"
     atol, rtol : float, default=0
         Tolerances of scikit-learn's tree-based evaluation.
@@ -141,6 +178,19 @@ default="gaussian"
             [(c - 1) / c * (1.0 / n if switch is None else switch) for c in cards]
         )
 
+    def _sample_kernel(self, n_samples, rng):
+        """Rows from scikit-learn's KDE: its own sampler for the Gaussian and
+        tophat kernels, a draw from the kernel's radial distribution for the others."""
+        if self.kernel in ("gaussian", "tophat"):
+            return self.kde_.sample(
+                n_samples, random_state=np.random.RandomState(rng.integers(2**31 - 1))
+            )
+        train = np.asarray(self.kde_.tree_.data)
+        centres = train[rng.integers(train.shape[0], size=n_samples)]
+        return centres + _radial_offsets(
+            self.kernel, n_samples, train.shape[1], self.bandwidth_, rng
+        )
+
     def _discrete_codes(self, data):
         """Codes of discrete columns followed by missingness indicators."""
         missing = np.isnan(data.continuous[:, self.missing_columns_]).astype(np.intp)
@@ -180,10 +230,7 @@ default="gaussian"
     def _sample(self, n_samples, rng):
         if self.kde_ is not None:
             return MixedTable(
-                self.kde_.sample(
-                    n_samples, random_state=np.random.RandomState(rng.integers(2**31 - 1))
-                ),
-                np.empty((n_samples, 0), np.intp),
+                self._sample_kernel(n_samples, rng), np.empty((n_samples, 0), np.intp)
             )
         train = self.training_
         rows = rng.integers(train.continuous.shape[0], size=n_samples)

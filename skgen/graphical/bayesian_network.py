@@ -316,6 +316,13 @@ class BayesianNetwork(LatentMixin, BaseGenerator):
 
     def _transform(self, data):
         terms, jacobian = self._node_terms(data)
+        if self.encoder_ is not None:
+            # The encoder's unit of datetime columns (seconds) is part of
+            # score_samples: give it to those columns' terms too.
+            for v, (kind, j) in enumerate(self._layout_):
+                if kind == "continuous":
+                    observed = ~np.isnan(data.continuous[:, j])
+                    jacobian[observed, v] += self.encoder_.columns_[v].log_unit
         return terms + jacobian
 
     # ---------------------------------------------------------- sampling
@@ -354,10 +361,17 @@ class BayesianNetwork(LatentMixin, BaseGenerator):
             return super()._check_conditions(conditions)
         kinds = self.encoder_.kinds_
         discrete = {c: v for c, v in conditions.items() if kinds.get(c) not in CONTINUOUS_KINDS}
-        super()._check_conditions(discrete)
+        checked = dict(super()._check_conditions(discrete))  # one value each
         for column, value in conditions.items():
             if column in discrete:
                 continue
+            if np.ndim(value) > 0:  # a one-element list or array stands for its element
+                values = np.asarray(value, dtype=object).ravel()
+                if values.size != 1:
+                    raise ValueError(
+                        f"conditions[{column!r}] must be one value, got {values.size} values."
+                    )
+                value = values[0]
             if kinds[column] == "datetime":
                 raise ValueError(
                     f"BayesianNetwork cannot condition on the datetime column {column!r}."
@@ -370,7 +384,8 @@ class BayesianNetwork(LatentMixin, BaseGenerator):
                 )
             if not missing and not (isinstance(value, Real) and np.isfinite(value)):
                 raise ValueError(f"Condition on {column!r} must be a finite number, got {value!r}.")
-        return conditions
+            checked[column] = value
+        return {column: checked[column] for column in conditions}
 
     def _sample_conditioned(self, n_samples, conditions, rng):
         """Exact sampling given ``conditions`` (variable elimination; nothing is rejected)."""

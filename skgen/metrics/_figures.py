@@ -80,8 +80,8 @@ def plot_column_distributions(real, synthetic, *, max_columns=24, max_categories
             ax.hist(r, bins=bins, density=True, alpha=0.5, color=_REAL_COLOR, label="real")
             ax.hist(f, bins=bins, density=True, alpha=0.5, color=_FAKE_COLOR, label="synthetic")
         else:
-            r = real[column].astype(object).fillna("<missing>").astype(str)
-            f = fake[column].astype(object).fillna("<missing>").astype(str)
+            r = _labels(real[column])
+            f = _labels(fake[column])
             top = r.value_counts().index[:max_categories]
             if few_values:
                 top = sorted(top, key=_numeric_order)
@@ -109,6 +109,12 @@ def plot_column_distributions(real, synthetic, *, max_columns=24, max_categories
     axes[0].legend(fontsize=7)
     figure.tight_layout()
     return figure
+
+
+def _labels(series):
+    """Values as strings, missing ones as ``"<missing>"`` (no fillna: it downcasts on pandas 2)."""
+    values = series.astype(object)
+    return values.where(values.notna(), "<missing>").astype(str)
 
 
 def _numeric_order(label):

@@ -19,6 +19,7 @@ __all__ = [
     "as_frame",
     "as_float",
     "check_same_columns",
+    "check_same_kinds",
     "column_kinds",
     "frames",
     "paired_features",
@@ -85,14 +86,69 @@ def check_same_columns(reference, other, names=("real", "synthetic")):
     return other[list(reference.columns)]
 
 
+def _is_number_column(series):
+    dtype = series.dtype
+    return (
+        pd.api.types.is_numeric_dtype(dtype)
+        and not pd.api.types.is_bool_dtype(dtype)
+        and not isinstance(dtype, pd.CategoricalDtype)
+    )
+
+
+def _non_numbers(series):
+    """Observed values of a text column that do not read as numbers."""
+    observed = series.dropna()
+    if isinstance(observed.dtype, pd.CategoricalDtype):
+        observed = observed.astype(object)
+    parsed = pd.to_numeric(observed, errors="coerce")
+    return observed[parsed.isna()]
+
+
+def check_same_kinds(reference, other, names=("real", "synthetic")):
+    """Tables whose columns hold the same kind of values in both.
+
+    A column with numbers in one table and text in the other is converted to
+    numbers when every text value reads as one (``"1.5"``); otherwise a
+    ValueError names the column: no score can compare numbers with words, and
+    the metrics would treat the numbers as categories.
+
+    Returns
+    -------
+    reference, other : DataFrame
+    """
+    tables = {names[0]: reference, names[1]: other}
+    for column in reference.columns:
+        for numbers_name, text_name in (names, names[::-1]):
+            numbers, text = tables[numbers_name][column], tables[text_name][column]
+            if not _is_number_column(numbers) or _is_number_column(text):
+                continue
+            bad = _non_numbers(text)
+            if len(bad):
+                raise ValueError(
+                    f"Column {column!r} holds numbers in {numbers_name} but text in "
+                    f"{text_name} (e.g. {bad.iloc[0]!r}); the tables cannot be compared. "
+                    "Check that both tables have the same columns in the same order, read "
+                    "with the same separator."
+                )
+            converted = pd.to_numeric(text.astype(object), errors="coerce").astype(float)
+            tables[text_name] = tables[text_name].assign(**{column: converted})
+    return tables[names[0]], tables[names[1]]
+
+
 def frames(reference, *others, names=None):
-    """Convert tables to DataFrames with the reference's column order."""
+    """Convert tables to DataFrames with the reference's column order.
+
+    Raises a ValueError naming the column when the tables' columns differ, or
+    a column holds numbers in one table and text in another.
+    """
     names = names or ["real"] + [f"table {i + 1}" for i in range(len(others))]
     reference = as_frame(reference, names[0])
     out = [reference]
     for name, other in zip(names[1:], others):
         other = as_frame(other, name)
-        out.append(check_same_columns(reference, other, (names[0], name)))
+        other = check_same_columns(reference, other, (names[0], name))
+        out[0], other = check_same_kinds(out[0], other, (names[0], name))
+        out.append(other)
     return out
 
 

@@ -17,7 +17,7 @@ from ._image import ImageCodec
 from ._kinds import DATA_KINDS, data_kind_of
 from ._layout import CONTINUOUS_KINDS, DISCRETE_KINDS, MixedTable, Span
 from ._mode import ModeEncoding
-from ._quantile import QuantileEncoding, midpoint_ecdf
+from ._quantile import NormalScoreMap, QuantileEncoding, interp_linear_tails, midpoint_ecdf
 from ._sequences import SequenceCodec, Sequences
 from ._standard import StandardEncoding
 from ._table import TableCodec
@@ -30,6 +30,7 @@ __all__ = [
     "ImageCodec",
     "MixedTable",
     "ModeEncoding",
+    "NormalScoreMap",
     "QuantileEncoding",
     "SequenceCodec",
     "Sequences",
@@ -39,5 +40,6 @@ __all__ = [
     "TabularEncoder",
     "TextCodec",
     "data_kind_of",
+    "interp_linear_tails",
     "midpoint_ecdf",
 ]

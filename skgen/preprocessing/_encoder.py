@@ -1,5 +1,6 @@
 """TabularEncoder: reversible encoding of mixed-type tables, the one place that knows column types."""
 
+import reprlib
 from dataclasses import dataclass
 from numbers import Integral
 
@@ -9,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import ZeroProbabilityError
-from ..utils import as_generator
+from ..utils import as_generator, check_magnitude, exotic_value_problem
 from ..utils._sklearn import Interval, StrOptions, _fit_context
 from ._layout import CONTINUOUS_KINDS, DISCRETE_KINDS, MixedTable, Span, one_hot
 from ._mode import ModeEncoding
@@ -57,6 +58,15 @@ class _Column:
     @property
     def n_codes(self):
         return len(self.categories) + (self.other_values is not None)
+
+    @property
+    def log_unit(self):
+        """Log-Jacobian of measuring the column in its unit: datetimes are scored
+        per second whatever their dtype's resolution (pandas 2 makes
+        nanoseconds, pandas 3 microseconds), so scores agree on both."""
+        if self.kind != "datetime":
+            return 0.0
+        return float(np.log(np.timedelta64(1, "s") / np.timedelta64(1, self.datetime_unit)))
 
 
 def _is_missing(values):
@@ -193,7 +203,10 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"discrete_columns names columns not in X: {sorted(map(str, unknown))}"
             )
-        rng = np.random.RandomState(as_generator(self.random_state).integers(2**31 - 1))
+        # Only the mode mixtures are random: other encodings leave every RNG alone.
+        rng = None
+        if self.continuous == "mode":
+            rng = np.random.RandomState(as_generator(self.random_state).integers(2**31 - 1))
         self.columns_ = [
             self._fit_column(frame[name], name in forced, rng) for name in frame.columns
         ]
@@ -249,7 +262,7 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         if kind in DISCRETE_KINDS:
             self._fit_categories(column, series[~missing], missing.any())
             return column
-        values = self._to_float(column, series, fitting=True)[~missing]
+        values = self._to_float_checked(column, series, fitting=True)[~missing]
         if values.size == 0:
             raise ValueError(f"Column {series.name!r} has no observed values.")
         column.minimum, column.maximum = float(values.min()), float(values.max())
@@ -267,6 +280,13 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     @staticmethod
     def _infer_dtype_kind(series, force_discrete):
         dtype = series.dtype
+        if pd.api.types.is_complex_dtype(dtype):
+            raise ValueError(
+                f"Column {series.name!r} holds complex numbers, which skgen does not model; "
+                "split it into two columns, its real and imaginary parts."
+            )
+        if pd.api.types.is_object_dtype(dtype):
+            _check_cells(series)
         if force_discrete:
             return "categorical"
         if pd.api.types.is_bool_dtype(dtype):
@@ -292,7 +312,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
     def _fit_categories(self, column, observed, has_missing):
         counts = observed.value_counts(sort=True)
         if column.kind == "boolean":
-            values = [False, True]
+            # Only the values seen: an always-True column never samples False.
+            values = sorted({bool(v) for v in counts.index})
         elif isinstance(column.dtype, pd.CategoricalDtype):
             values = [v for v in counts.index if counts[v] > 0]
         else:
@@ -386,13 +407,23 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             cardinalities=self.cardinalities_,
         )
 
-    def _to_float_checked(self, column, series):
+    def _to_float_checked(self, column, series, fitting=False):
+        exotic = None
+        if pd.api.types.is_complex_dtype(series.dtype):
+            exotic = "complex numbers"
+        elif pd.api.types.is_object_dtype(series.dtype):
+            exotic = _check_cells(series, fail=False)
+        if exotic:
+            raise ValueError(f"Column {column.name!r} must be numeric: it holds {exotic}.")
         try:
-            values = self._to_float(column, series)
+            values = self._to_float(column, series, fitting=fitting)
         except (ValueError, TypeError) as exc:
             raise ValueError(f"Column {column.name!r} must be numeric: {exc}") from None
         if np.isinf(values).any():
             raise ValueError(f"Column {column.name!r} contains infinity.")
+        check_magnitude(values, column.name)
+        if fitting:
+            return values
         if not column.has_missing and np.isnan(values).any():
             raise ZeroProbabilityError(
                 f"Column {column.name!r} has missing values but had none when the encoder was "
@@ -401,6 +432,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
         return values
 
     def _encode_categories(self, column, series):
+        if pd.api.types.is_object_dtype(series.dtype):
+            _check_cells(series)
         values = series.to_numpy(dtype=object)
         missing = _is_missing(series).to_numpy()
         index = {v: i for i, v in enumerate(column.categories) if not _is_missing(v)}
@@ -491,6 +524,52 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             return pd.Series(values, dtype=column.dtype if column.dtype != object else object)
         return pd.Series(values, dtype=column.dtype)
 
+    # ----------------------------------------------------------- conditions
+    def check_conditions(self, conditions, owner="The model"):
+        """Validate ``{column: value}`` conditions on discrete columns.
+
+        A value may be given as a scalar or as a one-element list or array;
+        ``None`` or NaN asks for a missing value. Raises a ValueError naming the
+        column when it does not exist, is not discrete, or never took the
+        value in the training data (then no sample can have it either).
+
+        Returns
+        -------
+        dict of column to the single value asked for.
+        """
+        check_is_fitted(self, "columns_")
+        by_name = {c.name: c for c in self.columns_}
+        checked = {}
+        for name, value in conditions.items():
+            if name not in by_name:
+                raise ValueError(f"conditions names a column not in the data: {name!r}.")
+            column = by_name[name]
+            if column.kind not in DISCRETE_KINDS:
+                raise ValueError(
+                    f"{owner} can only condition on discrete columns; {name!r} is {column.kind}."
+                )
+            value = _single_value(name, value)
+            known = list(column.categories)
+            if column.other_values is not None:
+                known += list(column.other_values)
+            if not any(_same_value(v, value) for v in known):
+                raise ValueError(
+                    f"Column {name!r} never takes the value {value!r} in the training data."
+                )
+            checked[name] = value
+        return checked
+
+    @staticmethod
+    def rows_meeting(frame, conditions):
+        """Boolean mask of the rows of ``frame`` that meet checked ``conditions``."""
+        mask = np.ones(frame.shape[0], dtype=bool)
+        for name, value in conditions.items():
+            if _is_missing(value):
+                mask &= _is_missing(frame[name]).to_numpy()
+            else:
+                mask &= (frame[name] == value).to_numpy(dtype=bool, na_value=False)
+        return mask
+
     # -------------------------------------------------------- one-hot view
     def transform(self, X):
         """Encode ``X`` as a float matrix laid out as ``layout_`` says."""
@@ -577,7 +656,8 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
 
         Add it to a log-density computed on the encoded matrix to get the
         log-density of the original row (Lebesgue measure for continuous-like
-        columns, counting measure for discrete ones). It covers the scaling of
+        columns, datetimes measured in seconds whatever their dtype's
+        resolution; counting measure for discrete ones). It covers the scaling of
         continuous values (missing ones contribute nothing) and, for rare
         categories merged into *other*, ``log P(value | other)``. For
         ``continuous="mode"`` the mode is taken as given (the most likely one),
@@ -595,8 +675,50 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
                 continue
             values = self._to_float_checked(c, series)
             observed = ~np.isnan(values)
-            total[observed] += c.encoding.log_derivative(values[observed])
+            total[observed] += c.encoding.log_derivative(values[observed]) + c.log_unit
         return total
+
+
+def _single_value(name, value):
+    """One condition value: a scalar, or the element of a one-element list or array."""
+    if isinstance(value, (dict, set, frozenset)):
+        raise ValueError(f"conditions[{name!r}] must be one value, got a {type(value).__name__}.")
+    if isinstance(
+        value, (list, tuple, np.ndarray, pd.Series, pd.Index, pd.api.extensions.ExtensionArray)
+    ):
+        values = np.asarray(value, dtype=object).ravel()
+        if values.size != 1:
+            raise ValueError(
+                f"conditions[{name!r}] must be one value, got {values.size} values: "
+                f"{reprlib.repr(values.tolist())}."
+            )
+        value = values[0]
+    return value
+
+
+def _same_value(known, value):
+    if _is_missing(known) or _is_missing(value):
+        return bool(_is_missing(known) and _is_missing(value))
+    try:
+        return bool(known == value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_cells(series, fail=True):
+    """Refuse (or, with ``fail=False``, describe) cells no column can hold:
+    lists, dicts, sets, arrays, complex numbers."""
+    for value in series.to_numpy(dtype=object):
+        problem = exotic_value_problem(value)
+        if problem is not None:
+            if not fail:
+                return problem
+            raise ValueError(
+                f"Column {series.name!r} holds {problem} (e.g. {reprlib.repr(value)}), which skgen "
+                "cannot model; expand them into columns of their own, or turn them into "
+                "strings if they are labels."
+            )
+    return None
 
 
 def _nullable(dtype):

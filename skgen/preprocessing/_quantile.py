@@ -6,7 +6,7 @@ from scipy import special
 from ._layout import Span
 from ._standard import StandardEncoding
 
-__all__ = ["QuantileEncoding", "interp_linear_tails", "midpoint_ecdf"]
+__all__ = ["NormalScoreMap", "QuantileEncoding", "interp_linear_tails", "midpoint_ecdf"]
 
 
 def midpoint_ecdf(values, max_knots):
@@ -35,7 +35,39 @@ def interp_linear_tails(x, xp, fp):
     return out
 
 
-class QuantileEncoding:
+class NormalScoreMap:
+    """A monotone map from values to standard normal scores.
+
+    Piecewise linear through ``(knots, scores)`` (both strictly increasing)
+    and continued linearly beyond the end knots, so that the distribution it
+    defines, ``P(X <= x) = Phi(score(x))``, has Gaussian tails: every finite
+    value has a finite score and a finite, positive density.
+    """
+
+    def __init__(self, knots, scores):
+        self.knots = np.asarray(knots, dtype=float)
+        self.scores = np.asarray(scores, dtype=float)
+
+    def score(self, values):
+        """Normal score of each value."""
+        return interp_linear_tails(np.asarray(values, dtype=float), self.knots, self.scores)
+
+    def value(self, scores):
+        """Inverse of :meth:`score`."""
+        return interp_linear_tails(np.asarray(scores, dtype=float), self.scores, self.knots)
+
+    def log_derivative(self, values):
+        """``log |d score / d value|`` at each value (piecewise constant)."""
+        seg = np.clip(np.searchsorted(self.knots, values, side="right") - 1, 0, self.knots.size - 2)
+        return np.log(np.diff(self.scores)[seg] / np.diff(self.knots)[seg])
+
+    def logpdf(self, values):
+        """Log-density of the distribution the map defines."""
+        z = self.score(values)
+        return -0.5 * z**2 - 0.5 * np.log(2 * np.pi) + self.log_derivative(values)
+
+
+class QuantileEncoding(NormalScoreMap):
     """Normal score of the value through its empirical CDF.
 
     Piecewise-linear between the normal scores of the training quantiles
@@ -48,20 +80,18 @@ class QuantileEncoding:
         if knots.size == 1:  # a constant column: a unit slope around it
             scale = StandardEncoding(values).scale
             knots, levels = knots + np.array([-1.0, 1.0]) * scale, special.ndtr([-1.0, 1.0])
-        self.knots = knots
-        self.levels = special.ndtri(levels)  # normal scores of the knots
+        super().__init__(knots, special.ndtri(levels))
+
+    @property
+    def levels(self):
+        """Normal scores of the knots."""
+        return self.scores
 
     def spans(self, name):
         return [Span(name, "continuous", "value", 1, "identity")]
 
     def scale_values(self, values):
-        return interp_linear_tails(values, self.knots, self.levels)
+        return self.score(values)
 
     def unscale_values(self, z):
-        return interp_linear_tails(z, self.levels, self.knots)
-
-    def log_derivative(self, values):
-        seg = np.clip(
-            np.searchsorted(self.knots, values, side="right") - 1, 0, self.knots.size - 2
-        )
-        return np.log(np.diff(self.levels)[seg] / np.diff(self.knots)[seg])
+        return self.value(z)

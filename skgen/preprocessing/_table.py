@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import validate_data
 
+from ..utils import check_same_container, validate_numeric
 from ._encoder import TabularEncoder
 from ._layout import MixedTable
 
@@ -49,26 +50,21 @@ class TableCodec:
     def fit(self, estimator, X, *, lengths=None, seed=0):
         if isinstance(X, pd.DataFrame):
             validate_data(estimator, X, reset=True, skip_check_array=True)
-            self.encoder = TabularEncoder(**self.encoder_params).fit(X)
+            # Seeded from fit's seed: numpy's global RNG stays untouched.
+            params = {**self.encoder_params, "random_state": seed}
+            self.encoder = TabularEncoder(**params).fit(X)
             return self._encode_frame(X)
-        X = validate_data(estimator, X, reset=True, dtype=[np.float64, np.float32])
+        X = validate_numeric(estimator, X, reset=True)
         return as_view(np.asarray(X, dtype=np.float64), self.view)
 
     def encode(self, estimator, X, *, lengths=None):
+        # A DataFrame and an array are encoded differently: neither stands in
+        # for the other, so the container must be the one fit received.
+        check_same_container(estimator, X, fitted_on_frame=self.encoder is not None)
         if isinstance(X, pd.DataFrame):
-            if self.encoder is None:
-                raise ValueError(
-                    f"{type(estimator).__name__} was fit on a numeric array and cannot score a "
-                    "DataFrame: pass X.to_numpy(), or refit the model on the DataFrame."
-                )
             validate_data(estimator, X, reset=False, skip_check_array=True)
             return self._encode_frame(X)
-        if self.encoder is not None:
-            # Fit on a DataFrame, called with an array: scikit-learn warns about
-            # the missing names; the columns are taken to be in fit's order.
-            X = validate_data(estimator, X, reset=False, dtype=None, ensure_all_finite=False)
-            return self._encode_frame(pd.DataFrame(X, columns=estimator.feature_names_in_))
-        X = validate_data(estimator, X, reset=False, dtype=[np.float64, np.float32])
+        X = validate_numeric(estimator, X, reset=False)
         return as_view(np.asarray(X, dtype=np.float64), self.view)
 
     def _encode_frame(self, frame):
@@ -90,9 +86,7 @@ class TableCodec:
         """Per-row log-Jacobian of the encoding (0 for numeric arrays)."""
         if self.encoder is None:
             return 0.0
-        if not isinstance(X, pd.DataFrame):
-            X = pd.DataFrame(np.asarray(X), columns=estimator.feature_names_in_)
-        return self.encoder.log_abs_det_jacobian(X)
+        return self.encoder.log_abs_det_jacobian(X)  # a DataFrame: see encode
 
     @staticmethod
     def concat(parts):

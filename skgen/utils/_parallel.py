@@ -3,7 +3,7 @@
 from joblib import Parallel, delayed
 from sklearn.base import clone
 
-__all__ = ["clone_with_default_seed", "fit_clones"]
+__all__ = ["class_label", "clone_with_default_seed", "fit_clones"]
 
 
 def clone_with_default_seed(estimator, seed):
@@ -20,11 +20,24 @@ def clone_with_default_seed(estimator, seed):
     return estimator
 
 
-def _fit_one(estimator, X):
-    return estimator.fit(X)
+def _fit_one(estimator, X, label=None):
+    try:
+        return estimator.fit(X)
+    except ValueError as exc:
+        if label is None:
+            raise
+        raise ValueError(
+            f"{type(estimator).__name__} could not be fit on {label} "
+            f"({X.shape[0]} row{'s' if X.shape[0] != 1 else ''}): {exc}"
+        ) from exc
 
 
-def fit_clones(estimator, subsets, n_jobs=None):
+def class_label(value):
+    """``"class 'b'"``: how an error names the class ``value`` (numpy scalars as plain ones)."""
+    return f"class {(value.item() if hasattr(value, 'item') else value)!r}"
+
+
+def fit_clones(estimator, subsets, n_jobs=None, labels=None):
     """Fit one clone of ``estimator`` per data subset, in parallel with joblib.
 
     Parameters
@@ -35,11 +48,15 @@ def fit_clones(estimator, subsets, n_jobs=None):
     n_jobs : int, default=None
         Number of joblib workers (``None`` means 1 unless in a
         :func:`joblib.parallel_config` context).
+    labels : list of str, default=None
+        What each subset is (e.g. ``"class 'b'"``): a ValueError raised by a
+        fit is raised again with the label and the subset's number of rows.
 
     Returns
     -------
     estimators : list of fitted estimators, in the order of ``subsets``.
     """
+    labels = labels or [None] * len(subsets)
     return Parallel(n_jobs=n_jobs)(
-        delayed(_fit_one)(clone(estimator), subset) for subset in subsets
+        delayed(_fit_one)(clone(estimator), subset, label) for subset, label in zip(subsets, labels)
     )

@@ -13,5 +13,14 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
+from sklearn.utils.validation import _check_feature_names_in
 
-__all__ = ["HasMethods", "Hidden", "Interval", "StrOptions", "_fit_context", "validate_params"]
+__all__ = [
+    "HasMethods",
+    "Hidden",
+    "Interval",
+    "StrOptions",
+    "_check_feature_names_in",
+    "_fit_context",
+    "validate_params",
+]

@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import torch
 from sklearn.mixture import GaussianMixture
 
+from ...utils import check_layer_sizes
 from ...utils._sklearn import Interval
 from .._base import NeuralGenerator
 from .._docs import CONTINUOUS_PARAMETER, TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
@@ -120,8 +121,16 @@ class Autoencoder(NeuralLatentMixin, NeuralGenerator):
     def _build_module(self):
         layout = self.layout_
         return AutoencoderModule(
-            layout, self.n_components, tuple(self.hidden_layer_sizes), self.noise
+            layout, self.n_components, check_layer_sizes(self.hidden_layer_sizes), self.noise
         )
+
+    def _fit(self, data, seed, **kwargs):
+        if len(data) < 2:
+            raise ValueError(
+                f"Autoencoder needs at least 2 rows, got n_samples={len(data)}: it "
+                "samples from a Gaussian mixture fit to the codes of the training rows."
+            )
+        super()._fit(data, seed, **kwargs)
 
     def _after_training(self, data):
         super()._after_training(data)

@@ -4,6 +4,7 @@ from numbers import Integral, Real
 
 import torch
 
+from ...utils import check_layer_sizes
 from ...utils._noise import row_keyed_normal
 from ...utils._sklearn import Interval
 from .._base import NeuralGenerator
@@ -123,8 +124,9 @@ class VAE(NeuralLatentMixin, NeuralGenerator):
         self.random_state = random_state
 
     def _build_module(self):
-        layout = self.layout_
-        return VAEModule(layout, self.n_components, tuple(self.hidden_layer_sizes), self.beta)
+        return VAEModule(
+            self.layout_, self.n_components, check_layer_sizes(self.hidden_layer_sizes), self.beta
+        )
 
     @property
     def _evaluations_per_score(self):
