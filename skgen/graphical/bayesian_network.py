@@ -140,8 +140,8 @@ class BayesianNetwork(LatentMixin, BaseGenerator):
     >>> len(model.edges_)
     7
     >>> gentoo = model.sample(5, conditions={"species": "Gentoo"})
-    >>> (gentoo["species"] == "Gentoo").all()
-    np.True_
+    >>> bool((gentoo["species"] == "Gentoo").all())
+    True
     >>> model.transform(df).shape
     (344, 8)
     """
