@@ -38,6 +38,35 @@ FAST_PARAMS = {
         "max_epochs": 3,
         "batch_size": 16,
     },
+    # Energy-based models (issue 13): short training, few AIS and Gibbs steps.
+    "BernoulliRBM": {
+        "n_components": 8,
+        "max_epochs": 5,
+        "batch_size": 32,
+        "lr": 0.02,
+        "n_bins": 8,
+        # Missing-value rates need a chain that has mixed (20 steps sampled 18% for 23%).
+        "n_burn_in": 200,
+        "n_ais_chains": 20,
+        "n_ais_steps": 50,
+    },
+    "GaussianBernoulliRBM": {
+        "n_components": 8,
+        "max_epochs": 5,
+        "batch_size": 32,
+        "lr": 0.01,
+        "n_burn_in": 20,
+        "n_ais_chains": 20,
+        "n_ais_steps": 50,
+    },
+    "EnergyModel": {
+        "hidden_layer_sizes": (16, 16),
+        "max_epochs": 3,
+        "batch_size": 32,
+        "buffer_size": 200,
+        "n_langevin_steps": 3,
+        "n_sampling_steps": 3,
+    },
 }
 
 # scikit-learn checks expected to fail: {estimator name: {check name: reason}}.

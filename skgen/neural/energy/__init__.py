@@ -1,0 +1,1 @@
+"""Energy-based models: restricted Boltzmann machines and neural energy models."""
