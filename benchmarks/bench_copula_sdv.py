@@ -94,8 +94,8 @@ def main():
     )
     rows = []
     for name, frame in tables().items():
-        t_skgen, ours = best_time(lambda: fit_skgen(frame))
-        t_sdv, theirs = best_time(lambda: fit_sdv(frame))
+        t_skgen, ours = best_time(lambda frame=frame: fit_skgen(frame))
+        t_sdv, theirs = best_time(lambda frame=frame: fit_sdv(frame))
         ours_sim = column_shape_similarity(frame, ours.sample(N_SYNTHETIC, random_state=0))
         theirs_sim = column_shape_similarity(frame, sdv_sample(theirs, N_SYNTHETIC))
         rows.append(
