@@ -249,17 +249,6 @@ def test_float_counts_match_imbalanced_learn():
         )
 
 
-def test_applications_import_no_optional_package():
-    code = (
-        "import sys, skgen.augmentation, skgen.anomaly, skgen.conditional; "
-        "print(sorted(m for m in ('torch', 'matplotlib', 'imblearn', 'dask') if m in sys.modules))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "[]"
-
-
 def test_grid_over_gaussian_mixture_components_in_imblearn_pipeline(imbalanced):
     imblearn_pipeline = pytest.importorskip("imblearn.pipeline")
     from skgen import GaussianMixture

@@ -6,9 +6,13 @@ from skgen.utils import all_estimators
 
 
 def test_import_skgen_leaves_heavy_and_optional_packages_unloaded():
+    # One fresh interpreter for every light entry point: the package, its
+    # datasets (loading the bundled penguins), preprocessing and applications.
     code = (
-        "import sys, skgen, skgen.datasets, skgen.preprocessing; "
-        "print(sorted(m for m in ('torch', 'skorch', 'matplotlib', 'imblearn', 'dask') if m in sys.modules))"
+        "import sys, skgen, skgen.datasets, skgen.preprocessing, skgen.augmentation, "
+        "skgen.anomaly, skgen.conditional; skgen.__version__; skgen.datasets.load_penguins(); "
+        "print(sorted(m for m in ('torch', 'skorch', 'matplotlib', 'imblearn', 'dask', "
+        "'palmerpenguins') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
