@@ -67,6 +67,29 @@ FAST_PARAMS = {
         "n_langevin_steps": 3,
         "n_sampling_steps": 3,
     },
+    # GANs (issue 10): tiny networks, a few epochs, few importance samples.
+    "GAN": {
+        "n_components": 2,
+        "generator_layer_sizes": (16,),
+        "critic_layer_sizes": (16,),
+        "n_critic": 2,
+        "max_epochs": 3,
+        "encoder_max_epochs": 2,
+        "n_importance_samples": 8,
+        "batch_size": 32,
+        "lr": 3e-4,
+    },
+    "TabularGAN": {
+        "n_components": 2,
+        "generator_layer_sizes": (16,),
+        "critic_layer_sizes": (16,),
+        "pac": 2,
+        "max_epochs": 3,
+        "encoder_max_epochs": 2,
+        "n_importance_samples": 8,
+        "batch_size": 32,
+        "lr": 3e-4,
+    },
 }
 
 # scikit-learn checks expected to fail: {estimator name: {check name: reason}}.
