@@ -23,6 +23,8 @@ __all__ = ["BaseGAN", "HoldOut", "ValidationMMD", "mmd2"]
 _NOISE_GRID = np.geomspace(1e-3, 2.0, 34)
 # Held-out rows scored when choosing the noise (more cost time, not accuracy).
 _NOISE_ROWS = 1000
+# Learning rate of the encoder (a plain regression, unlike the GAN's careful steps).
+_ENCODER_LR = 1e-3
 # Share of importance samples drawn from the prior rather than around the code.
 _PRIOR_SHARE = 0.1
 
@@ -194,7 +196,7 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
                 InversionModule(self.net_.module_),
                 max_epochs=self.encoder_max_epochs,
                 batch_size=self.batch_size,
-                lr=self.lr,
+                lr=_ENCODER_LR,
                 optimizer=self._optimizer_class(),
                 device=self.net_.device,
                 iterator_train__shuffle=True,

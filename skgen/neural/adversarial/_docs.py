@@ -19,7 +19,8 @@ GAN_PARAMETERS = """\
         Importance samples per row of ``score_samples`` (10% from the prior,
         the rest around the encoder's code).
     encoder_max_epochs : int, default=30
-        Epochs of the inference encoder, trained after the generator.
+        Epochs of the inference encoder, trained after the generator
+        (with ``optimizer`` at learning rate 1e-3).
     validation_interval : int, default=5
         Epochs between two validation MMDs when ``early_stopping`` is on;
         training stops after ``n_iter_no_change`` evaluations without
