@@ -12,7 +12,7 @@ GAN_PARAMETERS = """\
     n_critic : int, default={n_critic}
         Critic updates per generator update.
     gradient_penalty : float, default=10.0
-        Weight of the gradient penalty.
+        Weight of the gradient penalty (one-sided: slopes above 1 only).
     critic_lr : float or None, default=None
         Learning rate of the critic's optimizer; None uses ``lr``.
     n_importance_samples : int, default=100

@@ -13,7 +13,8 @@ class GAN(BaseGAN):
     An MLP generator maps ``z ~ N(0, I)`` to a row (through the shared
     :class:`~skgen.neural.TabularHead`: Gumbel-softmax for discrete columns of
     a DataFrame); an MLP critic is trained against it with the Wasserstein
-    loss and a gradient penalty, ``n_critic`` critic steps per generator step,
+    loss and a gradient penalty (one-sided, as Petzka et al. 2018: it keeps
+    the critic from locking into the wrong sign), ``n_critic`` critic steps per generator step,
     each network with its own optimizer (:class:`~skgen.neural.AdversarialNet`).
     ``history`` records each loss term (``train_critic``,
     ``train_gradient_penalty``, ``train_generator``).
@@ -52,6 +53,7 @@ class GAN(BaseGAN):
     References
     ----------
     Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017.
+    Petzka, Fischer and Lukovnicov, "On the Regularization of Wasserstein GANs", ICLR 2018.
     Wu et al., "On the Quantitative Analysis of Decoder-Based Generative Models", ICLR 2017.
 
     Examples

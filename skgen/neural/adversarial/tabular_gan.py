@@ -41,7 +41,7 @@ class ConditionalBatchIterator(BatchIterator):
 class TabularGAN(BaseGAN):
     __doc__ = f"""Conditional tabular GAN (CTGAN class) with exact conditional sampling.
 
-    A WGAN-GP for mixed tables in the manner of CTGAN: continuous columns in
+    A Wasserstein GAN with a (one-sided) gradient penalty for mixed tables in the manner of CTGAN: continuous columns in
     mode-specific normalisation (``TabularEncoder(continuous="mode")``:
     a tanh value plus a one-hot mode), discrete outputs through
     Gumbel-softmax in the shared :class:`~skgen.neural.TabularHead`, a critic
@@ -97,6 +97,7 @@ class TabularGAN(BaseGAN):
     References
     ----------
     Xu et al., "Modeling Tabular Data using Conditional GAN", NeurIPS 2019.
+    Petzka, Fischer and Lukovnicov, "On the Regularization of Wasserstein GANs", ICLR 2018.
     Lin et al., "PacGAN: The Power of Two Samples in Generative Adversarial Networks", NeurIPS 2018.
     Wu et al., "On the Quantitative Analysis of Decoder-Based Generative Models", ICLR 2017.
 
