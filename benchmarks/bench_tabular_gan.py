@@ -229,7 +229,11 @@ def profile(args):
     stats = pstats.Stats(profiler)
     stats.sort_stats("tottime").print_stats(12)
     # The phases of fit: encoding, adversarial epochs, encoder, observation noise.
-    stats.sort_stats("cumulative").print_stats("_encoder.py.*\\(fit\\)|net.py.*partial_fit|_fit_noise|run_single_epoch|gumbel_softmax|critic_loss|generator_loss|plan|draw")
+    phases = (
+        "_encoder.py.*\\(fit\\)|net.py.*partial_fit|_fit_noise|run_single_epoch"
+        "|gumbel_softmax|critic_loss|generator_loss|plan|draw"
+    )
+    stats.sort_stats("cumulative").print_stats(phases)
 
 
 def main():

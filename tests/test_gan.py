@@ -134,7 +134,7 @@ def _gaussian_data(n_samples=400):
 
 
 def test_encoder_round_trip_improves_with_training():
-    X = _gaussian_data()
+    X = _gaussian_data(200)
     errors = []
     for epochs in (1, 100):
         model = GAN(**{**TINY, "encoder_max_epochs": epochs}).fit(X)
