@@ -67,6 +67,31 @@ FAST_PARAMS = {
         "n_langevin_steps": 3,
         "n_sampling_steps": 3,
     },
+    # GANs (issue 10): tiny networks, a few epochs, few importance samples.
+    "GAN": {
+        "n_components": 2,
+        "generator_layer_sizes": (16,),
+        "critic_layer_sizes": (16,),
+        "max_epochs": 2,
+        "encoder_max_epochs": 1,
+        "n_importance_samples": 8,
+        "batch_size": 64,
+        "lr": 3e-4,
+    },
+    "TabularGAN": {
+        # The default "mode" encoding fits a Bayesian mixture per column (most of
+        # a tiny fit's time); tests/test_gan.py covers it.
+        "continuous": "standard",
+        "n_components": 2,
+        "generator_layer_sizes": (16,),
+        "critic_layer_sizes": (16,),
+        "pac": 2,
+        "max_epochs": 2,
+        "encoder_max_epochs": 1,
+        "n_importance_samples": 8,
+        "batch_size": 64,
+        "lr": 3e-4,
+    },
 }
 
 # scikit-learn checks expected to fail: {estimator name: {check name: reason}}.

@@ -217,12 +217,9 @@ class NeuralGenerator(BaseGenerator):
 
     def _make_net(self, module, device, seed):
         callbacks = clone(self.callbacks, safe=False) if self.callbacks else []
-        train_split = None
+        train_split = self._train_split(seed)
         if self.early_stopping:
-            train_split = ValidSplit(self.validation_fraction, random_state=seed)
-            callbacks.append(
-                EarlyStopping(monitor="valid_loss", patience=self.n_iter_no_change, load_best=True)
-            )
+            callbacks += self._early_stopping_callbacks()
         if self.verbose:
             callbacks.append(ProgressBar())
         optimizer = self.optimizer
@@ -241,6 +238,16 @@ class NeuralGenerator(BaseGenerator):
             verbose=int(self.verbose),
             **self._net_params(),
         )
+
+    def _train_split(self, seed):
+        """skorch's ``train_split``: a validation split when early stopping is on, else none."""
+        if not self.early_stopping:
+            return None
+        return ValidSplit(self.validation_fraction, random_state=seed)
+
+    def _early_stopping_callbacks(self):
+        """What early stopping watches: by default the validation loss."""
+        return [EarlyStopping(monitor="valid_loss", patience=self.n_iter_no_change, load_best=True)]
 
     def _after_training(self, data):
         """Hook run after every training call (e.g. a latent density on the codes)."""

@@ -559,6 +559,15 @@ class TabularEncoder(TransformerMixin, BaseEstimator):
             checked[name] = value
         return checked
 
+    def category_code(self, name, value):
+        """Code of ``value`` in the discrete column ``name`` (the "other" bucket for a rare value)."""
+        check_is_fitted(self, "columns_")
+        column = next(c for c in self.columns_ if c.name == name)
+        for code, category in enumerate(column.categories):
+            if _same_value(category, value):
+                return code
+        return column.other_code
+
     @staticmethod
     def rows_meeting(frame, conditions):
         """Boolean mask of the rows of ``frame`` that meet checked ``conditions``."""

@@ -113,6 +113,30 @@ class TabularHead(nn.Module):
         n_params = self.n_continuous * (2 if learn_std else 1) + self.n_grid
         self.linear = nn.Linear(in_features, n_params)
 
+    @torch.no_grad()
+    def init_output(self, mean_row, weight_scale=0.1):
+        """Start from the data's average row: the output bias gives each category its
+        frequency and each continuous value its mean (``mean_row``, the mean of
+        the encoded rows), and the weights of the discrete logits are scaled
+        by ``weight_scale`` (continuous outputs keep their spread).
+
+        A generator trained adversarially then starts with the right marginals
+        of discrete columns (rare categories and missing rates included)
+        instead of having to find them.
+        """
+        mean_row = torch.as_tensor(mean_row, dtype=self.linear.bias.dtype)
+        padded = self._pad(mean_row)
+        means = padded[self.continuous_index]
+        means = torch.where(self.tanh_mask, torch.atanh(means.clamp(-0.99, 0.99)), means)
+        bias = self.linear.bias
+        bias[: self.n_continuous] = means
+        if self.learn_std:
+            bias[self.n_continuous : 2 * self.n_continuous] = 0.0
+        if self.n_grid:
+            logits = torch.log(padded[self.data_grid].clamp_min(1e-4)).flatten()
+            bias[bias.shape[0] - self.n_grid :] = logits
+            self.linear.weight[bias.shape[0] - self.n_grid :] *= weight_scale
+
     def forward(self, hidden):
         return self.linear(hidden)
 
@@ -153,15 +177,19 @@ class TabularHead(nn.Module):
         return 1.0 - self._pad(x)[..., self.continuous_missing_index]
 
     # ------------------------------------------------------ likelihoods
-    def log_prob(self, params, x):
+    def log_prob(self, params, x, std=None):
         """Mixed log-likelihood of rows ``x`` (one-hot discrete blocks), summed per row.
 
         The placeholder value (and mode) of a missing value is left out, so
         each row is scored on the measure of its own observed values.
+        ``std`` (a tensor broadcasting against the continuous means) replaces
+        the head's own standard deviations: a fixed observation noise around
+        a deterministic output, as for a GAN's generator.
         """
-        mean, std, logits = self._split(params)
+        mean, own_std, logits = self._split(params)
+        std = own_std if std is None else std
         if std is None:
-            raise ValueError("log_prob needs a head built with learn_std=True.")
+            raise ValueError("log_prob needs a head built with learn_std=True, or std.")
         z = (x[..., self.continuous_index] - mean) / std
         log_density = -0.5 * z**2 - torch.log(std) - _LOG_SQRT_2PI
         total = (log_density * self._observed(x)).sum(-1)
@@ -183,6 +211,18 @@ class TabularHead(nn.Module):
         """Expected row: continuous means and category probabilities."""
         mean, _, logits = self._split(params)
         return self._assemble(mean, F.softmax(logits, dim=-1))
+
+    def gumbel_softmax(self, params, tau=0.2, hard=False):
+        """Differentiable rows for adversarial training, drawn with torch's global RNG.
+
+        Continuous means as they are; each discrete span a Gumbel-softmax
+        relaxation of a one-hot draw at temperature ``tau`` (exactly one-hot
+        in the forward pass with ``hard=True``, straight-through gradients).
+        """
+        mean, _, logits = self._split(params)
+        if self.n_grid:
+            logits = F.gumbel_softmax(logits, tau=tau, hard=hard, dim=-1)
+        return self._assemble(mean, logits)
 
     def sample(self, params, generator, *, continuous_noise=True):
         """Draw one row per parameter vector with the CPU ``torch.Generator`` ``generator``.

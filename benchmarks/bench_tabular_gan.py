@@ -1,0 +1,317 @@
+"""skgen TabularGAN against CTGAN (ctgan) on mixed-type tables: speed, memory, quality, conditions.
+
+The tables, split, quality report and TSTR task are those of
+``bench_vae_tvae.py`` (imported from it); skgen's VAE runs beside them as the
+reference a user would pick otherwise. Each (table, model) is fit in a
+subprocess of its own, so its peak resident memory (``ru_maxrss``) is its
+own. Both GANs use CTGAN's defaults: batch 500, pac 10, latent 128, layers
+(256, 256), learning rate 2e-4, one critic step per generator step, the same
+number of epochs. Reported per model:
+
+- adversarial training seconds per epoch (skgen: the epochs in ``history``;
+  CTGAN: its loop over epochs, timed by standing in for its progress bar),
+  and whole-fit seconds (preprocessing, and for skgen the
+  inference encoder and the observation noise, included);
+- peak resident memory of the fitting process, and its growth during ``fit``;
+- sdmetrics ``QualityReport`` shapes / pair trends, TSTR accuracy and macro-F1;
+- the cost of 1,000 rows with a rare category (the category of a discrete
+  column whose frequency is closest to 2 %) relative to 1,000 unconditional
+  rows: skgen feeds the condition vector (every row meets it); CTGAN's
+  ``sample(condition_column=...)`` feeds its condition vector too but does
+  not guarantee the value, so its share of rows meeting it is reported, and
+  the cost of 1,000 rows that all meet it by rejecting the others (what SDV's
+  ``sample_from_conditions`` does on top of it).
+
+Run (bench extra)::
+
+    OMP_NUM_THREADS=1 PYTHONPATH=. python benchmarks/bench_tabular_gan.py --epochs 10
+    OMP_NUM_THREADS=1 PYTHONPATH=. python benchmarks/bench_tabular_gan.py --profile
+
+and it prints a markdown table (raw rows as JSON lines on stderr).
+"""
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import torch
+from bench_vae_tvae import TABLES, as_like, discrete_columns, load_table, quality, tstr
+
+MODELS = ("skgen TabularGAN", "CTGAN", "skgen VAE")
+
+
+def _max_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rare_condition(train, target):
+    """The (column, category) of a discrete column (not the target) closest to 2 % frequency."""
+    best = None
+    for column in discrete_columns(train):
+        if column == target:
+            continue
+        for category, share in train[column].value_counts(normalize=True).items():
+            if best is None or abs(share - 0.02) < abs(best[2] - 0.02):
+                best = (column, category, float(share))
+    return best
+
+
+def _median_seconds(fn, repeats=5):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def fit_skgen_gan(train, args):
+    from skgen import TabularGAN
+
+    model = TabularGAN(
+        batch_size=args.batch_size,
+        max_epochs=args.epochs,
+        encoder_max_epochs=args.encoder_epochs,
+        device="cpu",
+        random_state=args.seed,
+    )
+    start = time.perf_counter()
+    model.fit(train)
+    fit_seconds = time.perf_counter() - start
+    epoch_seconds = float(np.sum(model.net_.history[:, "dur"])) / args.epochs
+    return model, fit_seconds, epoch_seconds
+
+
+def fit_skgen_vae(train, args):
+    from skgen import VAE
+
+    # As in bench_vae_tvae.py.
+    model = VAE(
+        beta=0.5,
+        batch_size=args.batch_size,
+        lr=2e-3,
+        max_epochs=args.epochs,
+        device="cpu",
+        random_state=args.seed,
+    )
+    start = time.perf_counter()
+    model.fit(train)
+    fit_seconds = time.perf_counter() - start
+    return model, fit_seconds, float(np.sum(model.net_.history[:, "dur"])) / args.epochs
+
+
+class _EpochClock:
+    """Stands in for ctgan's ``tqdm`` over epochs: records when each epoch starts and the loop ends."""
+
+    last = None
+
+    def __init__(self, iterable, disable=True):
+        self.iterable = iterable
+        self.stamps = []
+        _EpochClock.last = self
+
+    def __iter__(self):
+        for item in self.iterable:
+            self.stamps.append(time.perf_counter())
+            yield item
+        self.stamps.append(time.perf_counter())
+
+    def set_description(self, *args, **kwargs):
+        pass
+
+
+def fit_ctgan(train, args):
+    import ctgan.synthesizers.ctgan as ctgan_module
+
+    ctgan_module.tqdm = _EpochClock  # time the training loop alone
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    model = ctgan_module.CTGAN(epochs=args.epochs, batch_size=args.batch_size, cuda=False)
+    start = time.perf_counter()
+    model.fit(train, discrete_columns=discrete_columns(train))
+    fit_seconds = time.perf_counter() - start
+    stamps = _EpochClock.last.stamps
+    return model, fit_seconds, (stamps[-1] - stamps[0]) / args.epochs
+
+
+def worker(args):
+    warnings.filterwarnings("ignore")
+    torch.set_num_threads(1)
+    train, test, target = load_table(args.table, args.max_rows, args.seed)
+    rss_before = _max_rss_mb()
+    fitter = {"skgen TabularGAN": fit_skgen_gan, "CTGAN": fit_ctgan, "skgen VAE": fit_skgen_vae}
+    model, fit_seconds, epoch_seconds = fitter[args.model](train, args)
+    rss_fit = _max_rss_mb()
+    column, category, share = rare_condition(train, target)
+    n = 1000
+    if args.model == "CTGAN":
+        unconditional = _median_seconds(lambda: model.sample(n))
+        conditional = _median_seconds(
+            lambda: model.sample(n, condition_column=column, condition_value=category)
+        )
+        drawn = model.sample(n, condition_column=column, condition_value=category)
+        meeting = float((drawn[column].astype(str) == str(category)).mean())
+
+        def rejection():
+            kept = 0
+            while kept < n:
+                rows = model.sample(n, condition_column=column, condition_value=category)
+                kept += int((rows[column].astype(str) == str(category)).sum())
+
+        exact = _median_seconds(rejection, repeats=3)
+        sample = model.sample
+    else:
+        unconditional = _median_seconds(lambda: model.sample(n))
+        if args.model == "skgen TabularGAN":
+            exact = conditional = _median_seconds(
+                lambda: model.sample(n, conditions={column: category})
+            )
+            drawn = model.sample(n, conditions={column: category})
+            meeting = float((drawn[column].astype(str) == str(category)).mean())
+        else:  # the VAE rejection-samples conditions
+            exact = conditional = _median_seconds(
+                lambda: model.sample(n, conditions={column: category}), repeats=3
+            )
+            meeting = 1.0
+
+        def sample(size):
+            return model.sample(size, random_state=args.seed)
+
+    synthetic = as_like(sample(args.n_synthetic), train)
+    shapes, pairs = quality(test, synthetic)
+    accuracy, f1 = tstr(synthetic, test, target, args.seed)
+    row = dict(
+        table=args.table,
+        model=args.model,
+        n_train=len(train),
+        epochs=args.epochs,
+        fit_s=fit_seconds,
+        epoch_s=epoch_seconds,
+        peak_rss_mb=rss_fit,
+        fit_rss_growth_mb=rss_fit - rss_before,
+        shapes=shapes,
+        pairs=pairs,
+        accuracy=accuracy,
+        f1=f1,
+        condition=f"{column}={category}",
+        condition_share=share,
+        sample_s=unconditional,
+        conditional_s=conditional,
+        exact_s=exact,
+        meeting=meeting,
+    )
+    print(json.dumps(row))
+
+
+def profile(args):
+    """Where skgen's training time goes: cProfile of a short fit on wa_churn."""
+    import cProfile
+    import pstats
+
+    torch.set_num_threads(1)
+    train, _, _ = load_table("wa_churn", args.max_rows, args.seed)
+    from skgen import TabularGAN
+
+    model = TabularGAN(
+        batch_size=args.batch_size, max_epochs=3, encoder_max_epochs=1, device="cpu", random_state=0
+    )
+    profiler = cProfile.Profile()
+    profiler.enable()
+    model.fit(train)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(12)
+    # The phases of fit: encoding, adversarial epochs, encoder, observation noise.
+    phases = (
+        "_encoder.py.*\\(fit\\)|net.py.*partial_fit|_fit_noise|run_single_epoch"
+        "|gumbel_softmax|critic_loss|generator_loss|plan|draw"
+    )
+    stats.sort_stats("cumulative").print_stats(phases)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tables", nargs="+", default=list(TABLES), choices=list(TABLES))
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--encoder-epochs", type=int, default=10)
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--max-rows", type=int, default=27_000)
+    parser.add_argument("--n-synthetic", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--table", help=argparse.SUPPRESS)
+    parser.add_argument("--model", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.profile:
+        return profile(args)
+    if args.model:
+        return worker(args)
+
+    rows = []
+    for table in args.tables:
+        for model in args.models:
+            command = [
+                sys.executable,
+                __file__,
+                "--table",
+                table,
+                "--model",
+                model,
+                "--epochs",
+                str(args.epochs),
+                "--encoder-epochs",
+                str(args.encoder_epochs),
+                "--batch-size",
+                str(args.batch_size),
+                "--max-rows",
+                str(args.max_rows),
+                "--n-synthetic",
+                str(args.n_synthetic),
+                "--seed",
+                str(args.seed),
+            ]
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
+            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+    results = pd.DataFrame(rows)
+    print(
+        f"\nepochs={args.epochs} encoder_epochs={args.encoder_epochs} seed={args.seed} "
+        f"batch={args.batch_size} torch={torch.__version__} "
+        f"cpu={platform.processor() or platform.machine()}\n"
+    )
+    print(
+        "| table | model | adversarial s/epoch | ratio to CTGAN | whole fit s | peak RSS MB (fit growth) "
+        "| column shapes | column pair trends | TSTR accuracy | TSTR macro-F1 |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for (table, model), r in results.set_index(["table", "model"]).iterrows():
+        ctgan = results[(results.table == table) & (results.model == "CTGAN")]
+        ratio = r.epoch_s / float(ctgan.epoch_s.iloc[0]) if len(ctgan) else np.nan
+        print(
+            f"| {table} | {model} | {r.epoch_s:.3f} | {ratio:.2f} | {r.fit_s:.1f} "
+            f"| {r.peak_rss_mb:.0f} ({r.fit_rss_growth_mb:.0f}) | {r.shapes:.3f} | {r.pairs:.3f} "
+            f"| {r.accuracy:.3f} | {r.f1:.3f} |"
+        )
+    print(
+        "\n| table | model | condition (share) | sample(1000) s | conditional s (share meeting it) "
+        "| 1000 exact rows s | exact / unconditional |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for _, r in results.iterrows():
+        print(
+            f"| {r.table} | {r.model} | {r.condition} ({r.condition_share:.3f}) | {r.sample_s:.3f} "
+            f"| {r.conditional_s:.3f} ({r.meeting:.3f}) | {r.exact_s:.3f} "
+            f"| {r.exact_s / r.sample_s:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

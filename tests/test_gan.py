@@ -1,0 +1,229 @@
+"""GAN and TabularGAN: exact conditions, training-by-sampling, the encoder, the log-density estimate."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from scipy import stats
+
+from skgen import GAN, TabularGAN
+from skgen.neural.adversarial._base import mmd2
+from skgen.neural.modules.gan import ConditionLayout, ConditionSampler
+from skgen.preprocessing import Span
+
+TINY = {
+    "n_components": 2,
+    "generator_layer_sizes": (16,),
+    "critic_layer_sizes": (16,),
+    "max_epochs": 3,
+    "encoder_max_epochs": 2,
+    "n_importance_samples": 8,
+    "batch_size": 50,
+    "random_state": 0,
+}
+
+
+def _table(n_samples=400, random_state=0):
+    """A continuous column, a category with a 2% level, a boolean."""
+    rng = np.random.default_rng(random_state)
+    kind = rng.choice(["common", "usual", "rare"], size=n_samples, p=[0.6, 0.38, 0.02])
+    return pd.DataFrame(
+        {
+            "size": rng.normal(np.where(kind == "rare", 5.0, 0.0), 1.0),
+            "kind": pd.Series(kind, dtype="category"),
+            "flag": rng.random(n_samples) < 0.3,
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def table():
+    return _table()
+
+
+@pytest.fixture(scope="module")
+def tabular_gan(table):
+    # The default "mode" encoding of continuous columns, as CTGAN's.
+    return TabularGAN(**TINY, pac=2).fit(table)
+
+
+def test_conditions_are_met_exactly_even_for_a_rare_category(tabular_gan, table):
+    assert (table["kind"] == "rare").mean() < 0.03
+    rows = tabular_gan.sample(300, conditions={"kind": "rare"}, random_state=0)
+    assert len(rows) == 300 and (rows["kind"] == "rare").all()
+    assert tabular_gan.last_acceptance_rate_ == 1.0  # nothing rejected
+    pd.testing.assert_series_equal(rows.dtypes, table.dtypes)
+    both = tabular_gan.sample(50, conditions={"kind": "usual", "flag": True}, random_state=1)
+    assert (both["kind"] == "usual").all() and both["flag"].all()
+    # The other columns are drawn, not fixed.
+    assert rows["size"].nunique() > 200
+
+
+def test_unknown_condition_column_or_category_is_a_clear_error(tabular_gan):
+    with pytest.raises(ValueError, match="not in the data: 'colour'"):
+        tabular_gan.sample(5, conditions={"colour": "red"})
+    with pytest.raises(ValueError, match="never takes the value 'unheard'"):
+        tabular_gan.sample(5, conditions={"kind": "unheard"})
+    with pytest.raises(ValueError, match="only condition on discrete columns"):
+        tabular_gan.sample(5, conditions={"size": 1.0})
+
+
+def test_a_rare_value_merged_into_other_is_met_too():
+    rng = np.random.default_rng(0)
+    values = np.array([f"v{i}" for i in range(60)])
+    frame = pd.DataFrame({"x": rng.normal(size=300), "c": rng.choice(values, 300)})
+    model = TabularGAN(**TINY, pac=2, continuous="standard").fit(frame)
+    merged = model.encoder_.columns_[1].other_values
+    assert merged is not None
+    rows = model.sample(20, conditions={"c": merged[0]}, random_state=0)
+    assert (rows["c"] == merged[0]).all()
+
+
+def test_training_by_sampling_draws_log_frequency_conditions_and_matching_rows():
+    layout = [
+        Span("x", "continuous", "value", 1, "identity"),
+        Span("a", "discrete", "category", 3, "softmax"),
+        Span("b", "discrete", "category", 2, "softmax"),
+    ]
+    rng = np.random.default_rng(0)
+    codes_a = rng.choice(3, size=1000, p=[0.9, 0.08, 0.02])
+    codes_b = rng.choice(2, size=1000, p=[0.5, 0.5])
+    X = np.column_stack([rng.normal(size=1000), np.eye(3)[codes_a], np.eye(2)[codes_b]])
+    sampler = ConditionSampler(ConditionLayout(layout), unconditioned_share=0.25)
+    plan = sampler.plan(X)
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        rows, condition = sampler.draw(plan, 40_000)
+    rows, condition = rows.numpy(), condition.numpy()
+    free = condition.sum(1) == 0
+    assert abs(free.mean() - 0.25) < 0.01
+    # Every conditioned row has its condition's category.
+    np.testing.assert_array_equal(
+        condition[:, :3].argmax(1)[condition[:, :3].sum(1) > 0],
+        codes_a[rows][condition[:, :3].sum(1) > 0],
+    )
+    np.testing.assert_array_equal(
+        condition[:, 3:].argmax(1)[condition[:, 3:].sum(1) > 0],
+        codes_b[rows][condition[:, 3:].sum(1) > 0],
+    )
+    # Columns uniformly, categories by log-frequency.
+    on_a = condition[:, :3][condition[:, :3].sum(1) > 0]
+    log_counts = np.log1p(np.bincount(codes_a, minlength=3))
+    np.testing.assert_allclose(on_a.mean(0), log_counts / log_counts.sum(), atol=0.015)
+    assert abs(len(on_a) / (~free).sum() - 0.5) < 0.02
+
+
+def test_history_records_each_loss_term(tabular_gan):
+    history = tabular_gan.net_.history
+    for term in ("train_critic", "train_gradient_penalty", "train_generator", "valid_critic"):
+        assert len(history[:, term]) == tabular_gan.n_iter_ == 3
+    assert min(history[:, "train_gradient_penalty"]) >= 0
+    assert len(tabular_gan.encoder_history_[:, "train_latent"]) == 2
+    assert len(tabular_gan.encoder_history_[:, "train_reconstruction"]) == 2
+
+
+def test_critic_score_is_one_raw_value_per_row(tabular_gan, table):
+    scores = tabular_gan.critic_score(table.head(7))
+    assert scores.shape == (7,) and np.isfinite(scores).all()
+
+
+def _gaussian_data(n_samples=400):
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(n_samples, 1))
+    return np.column_stack([2.0 * z[:, 0] + 1.0, -z[:, 0] + 0.3 * rng.normal(size=n_samples)])
+
+
+def test_encoder_round_trip_improves_with_training():
+    X = _gaussian_data(200)
+    errors = []
+    for epochs in (1, 100):
+        model = GAN(**{**TINY, "encoder_max_epochs": epochs}).fit(X)
+        Z = np.random.default_rng(1).normal(size=(300, 2))
+        errors.append(np.mean((model.transform(model.inverse_transform(Z)) - Z) ** 2))
+    assert errors[1] < 0.6 * errors[0]
+
+
+@pytest.fixture(scope="module")
+def linear_gan():
+    # No hidden layer: the generator is linear, x = W z + b, so the model with
+    # Gaussian observation noise is the Gaussian N(b, W W^T + s^2 I): a closed form.
+    X = _gaussian_data()
+    model = GAN(**{**TINY, "generator_layer_sizes": (), "n_importance_samples": 4000}).fit(X)
+    return model, X
+
+
+def _exact_linear_log_density(model, X):
+    linear = model._inference_module_.generator.head.linear
+    W, b = linear.weight.detach().numpy(), linear.bias.detach().numpy()
+    cov = W @ W.T + model.noise_std_**2 * np.eye(X.shape[1])
+    standardised = (X - model.mean_) / model.scale_
+    return stats.multivariate_normal(b, cov).logpdf(standardised) - np.log(model.scale_).sum()
+
+
+def test_score_estimate_agrees_with_the_closed_form_of_a_linear_generator(linear_gan):
+    model, X = linear_gan
+    rows = X[:20]
+    estimate = model.score_samples(rows)
+    np.testing.assert_allclose(estimate, _exact_linear_log_density(model, rows), atol=0.05)
+    assert model.score_kind == "estimate"
+
+
+def test_more_importance_samples_reduce_the_error_and_outliers_score_lower(linear_gan):
+    model, X = linear_gan
+    rows = X[:50]
+    exact = _exact_linear_log_density(model, rows)
+    errors = []
+    for k in (4, 4000):
+        model.n_importance_samples = k
+        errors.append(np.abs(model.score_samples(rows) - exact).mean())
+    assert errors[1] < errors[0]
+    outliers = model.score_samples(np.array([[30.0, -30.0], [-25.0, 40.0]]))
+    assert np.isfinite(outliers).all() and outliers.max() < model.score_samples(rows).min()
+
+
+def test_observation_noise_is_fitted_on_held_out_rows(linear_gan):
+    model, X = linear_gan
+    held_out = model.net_.train_split.valid_index(len(X))
+    assert len(held_out) == 40  # validation_fraction of the rows, never trained on
+    assert model.net_.history[-1, "valid_batch_count"] >= 1
+    assert 1e-3 <= model.noise_std_ <= 2.0
+
+
+def test_mmd_separates_distributions():
+    rng = np.random.default_rng(0)
+    a, b = torch.as_tensor(rng.normal(size=(200, 2))), torch.as_tensor(rng.normal(size=(200, 2)))
+    assert abs(mmd2(a, b)) < 0.05 < mmd2(a, b + 2.0)
+
+
+def test_early_stopping_watches_the_validation_mmd(table):
+    model = TabularGAN(
+        **{**TINY, "max_epochs": 40},
+        pac=2,
+        continuous="standard",
+        early_stopping=True,
+        validation_interval=1,
+        n_iter_no_change=1,
+    ).fit(table)
+    history = model.net_.history
+    assert len(history[:, "valid_mmd"]) == len(history) < 40
+
+
+@pytest.mark.slow
+def test_trained_gan_matches_a_gaussian_and_its_density():
+    rng = np.random.default_rng(0)
+    X = rng.normal(3.0, 2.0, size=(2000, 1))
+    model = GAN(
+        n_components=1,
+        generator_layer_sizes=(32, 32),
+        critic_layer_sizes=(32, 32),
+        max_epochs=150,
+        batch_size=128,
+        lr=1e-3,
+        random_state=0,
+    ).fit(X)
+    samples = model.sample(4000, random_state=0)[:, 0]
+    assert abs(samples.mean() - 3.0) < 0.3 and abs(samples.std() - 2.0) < 0.3
+    # Within 1.5 standard deviations: a GAN learns the tails last.
+    grid = np.linspace(0.0, 6.0, 7)[:, None]
+    estimate = model.score_samples(grid)
+    np.testing.assert_allclose(estimate, stats.norm(3.0, 2.0).logpdf(grid[:, 0]), atol=0.3)
