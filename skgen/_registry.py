@@ -17,8 +17,12 @@ MODELS = {
     "GaussianCopula": "skgen.density",
     "GaussianHMM": "skgen.graphical.hmm",
     "GaussianMixture": "skgen.mixture",
+    "Glow": "skgen.neural.flows.glow",
     "KernelDensity": "skgen.density",
+    "MADE": "skgen.neural.flows.made",
+    "MAF": "skgen.neural.flows.maf",
     "NGramLM": "skgen.graphical.ngram",
+    "RealNVP": "skgen.neural.flows.realnvp",
     "TransformerLM": "skgen.neural.sequence.transformer_lm",
     "VAE": "skgen.neural.latent.vae",
 }

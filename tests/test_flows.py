@@ -78,9 +78,14 @@ def _blocks():
         "squeeze": (Squeeze(), image, 0),
         "multiscale": (
             MultiScale(
-                Compose(Squeeze(), ActNorm(8), LULinear(8)),
+                Compose(
+                    Squeeze(),
+                    ActNorm(8),
+                    AffineCoupling(channel_mask((8, 2, 2)), ConvConditioner(8, 4)),
+                ),
                 4,
-                AffineCoupling(channel_mask((4, 2, 2)), ConvConditioner(4, 4)),
+                MultiScale(Compose(Squeeze(), LULinear(16)), 8, ActNorm(8), (16, 1, 1)),
+                (8, 2, 2),
             ),
             image,
             0,

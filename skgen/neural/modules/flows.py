@@ -39,8 +39,10 @@ __all__ = [
     "MultiScale",
     "Permutation",
     "Squeeze",
-    "checkerboard_mask",
+    "alternating_mask",
     "channel_mask",
+    "checkerboard_mask",
+    "multiscale_image_flow",
 ]
 
 _LOG_2PI = math.log(2 * math.pi)
@@ -442,24 +444,42 @@ class MultiScale(Bijection):
     """``steps``, then factor out the first ``n_kept`` channels and send the rest to ``inner``.
 
     The factored-out channels go straight to the base distribution (RealNVP's
-    multi-scale architecture); the output has the shape of ``steps``' output,
-    so the whole flow stays one bijection of a tensor.
+    multi-scale architecture). The output is laid out in the input's shape
+    (the factored-out values first), so every level is one shape-preserving
+    bijection and levels nest.
+
+    Parameters
+    ----------
+    steps : Bijection
+        The level's blocks (ending with a :class:`Squeeze` or not).
+    n_kept : int
+        Channels of the output of ``steps`` that leave the flow here.
+    inner : Bijection
+        Shape-preserving flow of the other channels (the next level).
+    shape : tuple of int
+        Event shape of the output of ``steps``.
     """
 
-    def __init__(self, steps, n_kept, inner):
+    def __init__(self, steps, n_kept, inner, shape):
         super().__init__()
         self.steps = steps
         self.n_kept = n_kept
         self.inner = inner
+        self.shape = tuple(shape)
 
     def forward(self, x, context=None):
         y, log_det = self.steps(x, context)
         passed, inner_log_det = self.inner(y[:, self.n_kept :], context)
-        return torch.cat([y[:, : self.n_kept], passed], dim=1), log_det + inner_log_det
+        out = torch.cat([y[:, : self.n_kept].flatten(1), passed.flatten(1)], dim=1)
+        return out.reshape(x.shape), log_det + inner_log_det
 
     def inverse(self, y, context=None):
-        passed = self.inner.inverse(y[:, self.n_kept :], context)
-        return self.steps.inverse(torch.cat([y[:, : self.n_kept], passed], dim=1), context)
+        flat, n = y.flatten(1), y.shape[0]
+        split = self.n_kept * math.prod(self.shape[1:])
+        kept = flat[:, :split].reshape((n, self.n_kept) + self.shape[1:])
+        passed = flat[:, split:].reshape((n, self.shape[0] - self.n_kept) + self.shape[1:])
+        passed = self.inner.inverse(passed, context)
+        return self.steps.inverse(torch.cat([kept, passed], dim=1), context)
 
 
 # ------------------------------------------------------------------ density
@@ -513,3 +533,34 @@ class FlowModule(nn.Module):
             device=reference.device,
         )
         return self.decode(z, context)
+
+
+# ------------------------------------------------------------ architectures
+def multiscale_image_flow(shape, n_levels, make_steps):
+    """A multi-scale flow of images (RealNVP, Glow): per level, steps, squeeze, steps, split.
+
+    ``make_steps(shape, stage)`` gives the blocks of one level at ``shape``
+    for ``stage`` ``"before"`` or ``"after"`` the squeeze, or ``"final"``
+    (the last level). Each level halves the resolution and factors out half
+    of the channels; a level whose height or width is odd is the final one.
+    """
+    channels, height, width = shape
+    if n_levels == 0 or height % 2 or width % 2:
+        return Compose(*make_steps(tuple(shape), "final"))
+    squeezed = (4 * channels, height // 2, width // 2)
+    steps = Compose(*make_steps(tuple(shape), "before"), Squeeze(), *make_steps(squeezed, "after"))
+    inner_shape = (2 * channels, height // 2, width // 2)
+    inner = multiscale_image_flow(inner_shape, n_levels - 1, make_steps)
+    return MultiScale(steps, 2 * channels, inner, squeezed)
+
+
+def alternating_mask(shape, index):
+    """The ``index``-th mask of a coupling stack: checkerboard on one-channel images,
+    channel halves otherwise; rows alternate even/odd features and the two halves."""
+    parity = index % 2
+    if len(shape) == 3:
+        return checkerboard_mask(shape, parity) if shape[0] == 1 else channel_mask(shape, parity)
+    if (index // 2) % 2 == 0:
+        keep = torch.arange(shape[0]) % 2 == parity
+        return keep if shape[0] > 1 else torch.tensor([bool(parity)])
+    return channel_mask(shape, parity)

@@ -1,0 +1,155 @@
+"""Glow estimator: ActNorm, invertible linear maps and affine couplings; multi-scale on images."""
+
+from numbers import Integral
+
+from ...utils import check_layer_sizes
+from ...utils._sklearn import Interval
+from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
+from ..modules.flows import (
+    ActNorm,
+    AffineCoupling,
+    Compose,
+    ConvConditioner,
+    LULinear,
+    MLPConditioner,
+    alternating_mask,
+    channel_mask,
+    multiscale_image_flow,
+)
+from ._base import FLOW_ATTRIBUTES, FLOW_CONTINUOUS_PARAMETER, FLOW_SCORES_DOC, FlowGenerator
+
+__all__ = ["Glow"]
+
+
+class Glow(FlowGenerator):
+    __doc__ = f"""Glow: steps of ActNorm, an invertible (LU-decomposed) linear map and an affine coupling.
+
+    ActNorm scales and shifts each feature (initialised from the first
+    training batch); the learnt invertible linear map mixes the features
+    before each coupling, which then transforms half of them given the other
+    half. On tables the coupling's network is an MLP.
+
+    On images (arrays ``(n, H, W)`` or ``(n, C, H, W)``) it is Glow's
+    multi-scale architecture: per level, a squeeze (2x2 pixels -> 4
+    channels), ``n_transforms`` steps with invertible 1x1 convolutions and
+    convolutional couplings, then half of the channels are factored out to
+    the base (a level whose height or width is odd runs its steps at full
+    resolution, with checkerboard couplings on one-channel images).
+
+{FLOW_SCORES_DOC}
+
+    Parameters
+    ----------
+    n_transforms : int, default=4
+        Steps of flow on tables; on images, steps per level.
+    hidden_layer_sizes : tuple of int, default=(64, 64)
+        Widths of each coupling's MLP (tables).
+    hidden_channels : int, default=32
+        Channels of each coupling's convolutional network (images).
+    n_levels : int, default=2
+        Squeeze-and-split levels on images (fewer where the size is odd).
+{FLOW_CONTINUOUS_PARAMETER}
+{TRAINING_PARAMETERS.format(max_epochs=100, batch_size=256, lr=1e-3)}
+
+    Attributes
+    ----------
+{TRAINING_ATTRIBUTES}
+{FLOW_ATTRIBUTES}
+
+    See Also
+    --------
+    RealNVP : couplings with fixed masks.
+    MAF : autoregressive layers.
+
+    References
+    ----------
+    Kingma and Dhariwal, "Glow: Generative Flow with Invertible 1x1
+    Convolutions", NeurIPS 2018.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen import Glow
+    >>> X = np.random.default_rng(0).normal(size=(200, 3))
+    >>> glow = Glow(n_transforms=2, hidden_layer_sizes=(16,), max_epochs=3, random_state=0)
+    >>> glow.fit(X).sample(4, random_state=0).shape
+    (4, 3)
+    >>> glow.transform(X[:2]).shape
+    (2, 3)
+    """
+
+    _image_view = "image"
+    _parameter_constraints = {
+        **FlowGenerator._parameter_constraints,
+        "n_transforms": [Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [tuple, list],
+        "hidden_channels": [Interval(Integral, 1, None, closed="left")],
+        "n_levels": [Interval(Integral, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_transforms=4,
+        *,
+        hidden_layer_sizes=(64, 64),
+        hidden_channels=32,
+        n_levels=2,
+        continuous="standard",
+        max_epochs=100,
+        batch_size=256,
+        lr=1e-3,
+        optimizer="adam",
+        device="auto",
+        callbacks=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        verbose=0,
+        random_state=None,
+    ):
+        self.n_transforms = n_transforms
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.hidden_channels = hidden_channels
+        self.n_levels = n_levels
+        self.continuous = continuous
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.device = device
+        self.callbacks = callbacks
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.random_state = random_state
+
+    def _build_transform(self, shape, n_classes):
+        if len(shape) == 3:
+            return multiscale_image_flow(shape, self.n_levels, self._image_steps(n_classes))
+        hidden = check_layer_sizes(self.hidden_layer_sizes)
+        steps = []
+        for i in range(self.n_transforms):
+            coupling = AffineCoupling(
+                channel_mask(shape, i % 2), MLPConditioner(shape[0], hidden, n_classes)
+            )
+            steps += [ActNorm(shape[0]), LULinear(shape[0]), coupling]
+        return Compose(*steps)
+
+    def _image_steps(self, n_classes):
+        def make_steps(shape, stage):
+            if stage == "before":
+                return []  # Glow squeezes first
+            steps = []
+            for i in range(self.n_transforms):
+                conditioner = ConvConditioner(shape[0], self.hidden_channels, n_classes)
+                steps += [
+                    ActNorm(shape[0]),
+                    LULinear(shape[0]),
+                    AffineCoupling(alternating_mask(shape, i), conditioner),
+                ]
+            return steps
+
+        return make_steps
