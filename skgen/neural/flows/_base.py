@@ -29,12 +29,13 @@ a lower bound on the log-probability of the discrete values.
 from abc import abstractmethod
 
 import numpy as np
+import torch
 from scipy import special
 
 from ...preprocessing import MixedTable
 from ...utils._noise import row_keyed_normal, row_keyed_uniform
 from ...utils._sklearn import StrOptions
-from .._base import NeuralGenerator
+from .._base import _INFERENCE_CHUNK, NeuralGenerator
 from .._latent import NeuralLatentMixin
 from ..modules.flows import FlowModule
 
@@ -45,6 +46,10 @@ _TINY = 1e-12
 # Pseudo-count of every category in the marginals of discrete columns: a
 # category known to the encoder but absent from the rows keeps some mass.
 _PSEUDO_COUNT = 0.5
+
+
+def _rows(context, start, size):
+    return None if context is None else context[start : start + size]
 
 
 def _log_normal(z):
@@ -165,6 +170,18 @@ class FlowGenerator(NeuralLatentMixin, NeuralGenerator):
         if self._images:
             return scores - np.log(self.pixel_scale_) * np.prod(self.image_shape_)
         return scores + self._flow_input(data)[1]
+
+    def _module_sample(self, module, n_samples, generator, context=None):
+        # The inverse flow runs on chunks of base draws (its activations then stay
+        # in cache); the draws come first, so the rows do not depend on the chunking.
+        z = module.base_sample(n_samples, generator)
+        rows = _INFERENCE_CHUNK
+        return torch.cat(
+            [
+                module.decode(z[start : start + rows], _rows(context, start, rows))
+                for start in range(0, n_samples, rows)
+            ]
+        )
 
     def _model_output(self, values):
         if self._images:

@@ -524,15 +524,18 @@ class FlowModule(nn.Module):
         z = z.reshape((z.shape[0],) + self.event_shape)
         return self.transform.inverse(z, self._context(context, z))
 
-    def sample(self, n_samples, generator, context=None):
+    def base_sample(self, n_samples, generator):
+        """``n_samples`` draws of the standard normal base, shaped as events."""
         reference = next(self.parameters())
-        z = torch.randn(
+        return torch.randn(
             (n_samples,) + self.event_shape,
             generator=generator,
             dtype=reference.dtype,
             device=reference.device,
         )
-        return self.decode(z, context)
+
+    def sample(self, n_samples, generator, context=None):
+        return self.decode(self.base_sample(n_samples, generator), context)
 
 
 # ------------------------------------------------------------ architectures
