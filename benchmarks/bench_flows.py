@@ -64,19 +64,26 @@ def timed(fn):
 def truth_section(args):
     print("\n### Against the truth (held-out log-likelihood, nats)\n")
     print(
-        f"{args.n_train} training rows, {args.n_test} test rows, {args.epochs} epochs, batch 256.\n"
+        f"{args.n_train} training rows, {args.n_test} test rows, {args.epochs} epochs, batch 256, lr {args.lr}.\n"
     )
     print("| toy | D | model | test LL | true E log p | gap per dim | fit s |")
     print("|:---|---:|:---|---:|---:|---:|---:|")
     fitted = {}
     for name, params in TOYS:
+        if args.toys and name not in args.toys:
+            continue
         toy = make_toy(name, **params)
         train = toy.sample(args.n_train, random_state=0)
         test = toy.sample(args.n_test, random_state=1)
         truth = float(np.mean(toy.log_prob(test)))
         d = train.shape[1]
-        models = {**flows(args.epochs), "GaussianMixture(50)": GaussianMixture(50, random_state=0)}
+        models = {
+            **flows(args.epochs, lr=args.lr),
+            "GaussianMixture(50)": GaussianMixture(50, random_state=0),
+        }
         for label, model in models.items():
+            if args.models and label not in args.models:
+                continue
             _, seconds = timed(lambda m=model, X=train: m.fit(X))
             ll = float(np.mean(model.score_samples(test)))
             print(
@@ -261,6 +268,9 @@ def main():
     parser.add_argument("--n-test", type=int, default=5000)
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--digits-epochs", type=int, default=60)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--toys", nargs="*", default=None, help="truth: only these toys")
+    parser.add_argument("--models", nargs="*", default=None, help="truth: only these models")
     args = parser.parse_args()
     torch.set_num_threads(1)
     print(f"python {platform.python_version()}, torch {torch.__version__}, {platform.machine()}")
