@@ -3,8 +3,13 @@
 import numpy as np
 import pytest
 import torch
+from scipy.integrate import trapezoid
+from scipy.stats import multivariate_normal
+from sklearn.datasets import load_digits
 from torch.autograd.functional import jacobian
 
+from skgen import MADE, MAF, Glow, RealNVP
+from skgen.datasets import make_toy
 from skgen.neural.modules.flows import (
     ActNorm,
     AffineCoupling,
@@ -21,6 +26,8 @@ from skgen.neural.modules.flows import (
     channel_mask,
     checkerboard_mask,
 )
+
+from conftest import make_mixed_frame, make_small_mixed, total_probability
 
 torch.set_num_threads(1)
 
@@ -148,14 +155,6 @@ def test_actnorm_initialises_on_first_training_batch():
 
 
 # ------------------------------------------------------------------ estimators
-from scipy.integrate import trapezoid  # noqa: E402
-from scipy.stats import multivariate_normal  # noqa: E402
-
-from skgen import MADE, MAF, Glow, RealNVP  # noqa: E402
-from skgen.datasets import make_toy  # noqa: E402
-
-from conftest import make_mixed_frame, make_small_mixed, total_probability  # noqa: E402
-
 _TINY = {"max_epochs": 8, "batch_size": 64, "lr": 3e-3, "random_state": 0}
 ESTIMATORS = {
     "RealNVP": lambda: RealNVP(n_transforms=3, hidden_layer_sizes=(16,), **_TINY),
@@ -211,8 +210,6 @@ def test_transform_round_trip_on_a_mixed_table(name):
 
 @pytest.mark.parametrize("name", ["RealNVP", "Glow"])
 def test_image_flows_are_multiscale_and_invertible(name):
-    from sklearn.datasets import load_digits
-
     images = load_digits().images[:60]
     model = ESTIMATORS[name]().set_params(max_epochs=1, hidden_channels=4).fit(images)
     assert model.image_shape_ == (1, 8, 8)

@@ -27,6 +27,7 @@ a lower bound on the log-probability of the discrete values.
 """
 
 from abc import abstractmethod
+from numbers import Integral
 
 import numpy as np
 import torch
@@ -34,12 +35,12 @@ from scipy import special
 
 from ...preprocessing import MixedTable
 from ...utils._noise import row_keyed_normal, row_keyed_uniform
-from ...utils._sklearn import StrOptions
+from ...utils._sklearn import Interval, StrOptions
 from .._base import _INFERENCE_CHUNK, NeuralGenerator
 from .._latent import NeuralLatentMixin
 from ..modules.flows import FlowModule
 
-__all__ = ["FlowGenerator"]
+__all__ = ["FlowGenerator", "ImageFlowGenerator"]
 
 # Smallest normal tail kept when mapping a dequantised code to a normal score.
 _TINY = 1e-12
@@ -205,6 +206,63 @@ class FlowGenerator(NeuralLatentMixin, NeuralGenerator):
             else np.empty((len(values), 0), np.intp),
             [probs.size for probs in self.discrete_probs_[n_flags:]],
         )
+
+
+class ImageFlowGenerator(FlowGenerator):
+    """The parameters of the coupling flows that also take images (RealNVP, Glow).
+
+    Subclasses build their transform (``_build_transform``) and document the
+    parameters: ``n_transforms``, ``hidden_layer_sizes`` (tables),
+    ``hidden_channels`` and ``n_levels`` (images), then the training ones.
+    """
+
+    _image_view = "image"
+    _parameter_constraints = {
+        **FlowGenerator._parameter_constraints,
+        "n_transforms": [Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [tuple, list],
+        "hidden_channels": [Interval(Integral, 1, None, closed="left")],
+        "n_levels": [Interval(Integral, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_transforms=4,
+        *,
+        hidden_layer_sizes=(64, 64),
+        hidden_channels=32,
+        n_levels=2,
+        continuous="standard",
+        max_epochs=100,
+        batch_size=256,
+        lr=1e-3,
+        optimizer="adam",
+        device="auto",
+        callbacks=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        verbose=0,
+        random_state=None,
+    ):
+        self.n_transforms = n_transforms
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.hidden_channels = hidden_channels
+        self.n_levels = n_levels
+        self.continuous = continuous
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.device = device
+        self.callbacks = callbacks
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.random_state = random_state
 
 
 #: The docstring paragraph every flow shares: what its scores are on each kind of data.

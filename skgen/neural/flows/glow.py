@@ -1,9 +1,6 @@
 """Glow estimator: ActNorm, invertible linear maps and affine couplings; multi-scale on images."""
 
-from numbers import Integral
-
 from ...utils import check_layer_sizes
-from ...utils._sklearn import Interval
 from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
 from ..modules.flows import (
     ActNorm,
@@ -16,12 +13,17 @@ from ..modules.flows import (
     channel_mask,
     multiscale_image_flow,
 )
-from ._base import FLOW_ATTRIBUTES, FLOW_CONTINUOUS_PARAMETER, FLOW_SCORES_DOC, FlowGenerator
+from ._base import (
+    FLOW_ATTRIBUTES,
+    FLOW_CONTINUOUS_PARAMETER,
+    FLOW_SCORES_DOC,
+    ImageFlowGenerator,
+)
 
 __all__ = ["Glow"]
 
 
-class Glow(FlowGenerator):
+class Glow(ImageFlowGenerator):
     __doc__ = f"""Glow: steps of ActNorm, an invertible (LU-decomposed) linear map and an affine coupling.
 
     ActNorm scales and shifts each feature (initialised from the first
@@ -77,54 +79,6 @@ class Glow(FlowGenerator):
     >>> glow.transform(X[:2]).shape
     (2, 3)
     """
-
-    _image_view = "image"
-    _parameter_constraints = {
-        **FlowGenerator._parameter_constraints,
-        "n_transforms": [Interval(Integral, 1, None, closed="left")],
-        "hidden_layer_sizes": [tuple, list],
-        "hidden_channels": [Interval(Integral, 1, None, closed="left")],
-        "n_levels": [Interval(Integral, 0, None, closed="left")],
-    }
-
-    def __init__(
-        self,
-        n_transforms=4,
-        *,
-        hidden_layer_sizes=(64, 64),
-        hidden_channels=32,
-        n_levels=2,
-        continuous="standard",
-        max_epochs=100,
-        batch_size=256,
-        lr=1e-3,
-        optimizer="adam",
-        device="auto",
-        callbacks=None,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        warm_start=False,
-        verbose=0,
-        random_state=None,
-    ):
-        self.n_transforms = n_transforms
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.hidden_channels = hidden_channels
-        self.n_levels = n_levels
-        self.continuous = continuous
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.optimizer = optimizer
-        self.device = device
-        self.callbacks = callbacks
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.warm_start = warm_start
-        self.verbose = verbose
-        self.random_state = random_state
 
     def _build_transform(self, shape, n_classes):
         if len(shape) == 3:
