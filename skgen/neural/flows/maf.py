@@ -8,7 +8,7 @@ from ...base import ClassContextMixin
 from ...utils import check_layer_sizes
 from ...utils._sklearn import Interval
 from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
-from ..modules.flows import Compose, MaskedAutoregressiveAffine, Permutation
+from ..modules.flows import ClassActNorm, Compose, MaskedAutoregressiveAffine, Permutation
 from ._base import FLOW_ATTRIBUTES, FLOW_CONTINUOUS_PARAMETER, FLOW_SCORES_DOC, FlowGenerator
 
 __all__ = ["MAF"]
@@ -25,7 +25,10 @@ class MAF(ClassContextMixin, FlowGenerator):
 {FLOW_SCORES_DOC}
 
     Class context: ``fit(X, y)`` learns ``p(x | y)`` in one model, the
-    one-hot label entering every MADE (see :class:`skgen.base.ClassContextMixin`);
+    one-hot label entering every MADE and a per-class scale and shift
+    (:class:`~skgen.neural.modules.flows.ClassActNorm`, initialised from each
+    class's mean and spread) before the first layer (see
+    :class:`skgen.base.ClassContextMixin`);
     ``score_samples(X, y=labels)``, ``sample(n, y=labels)``, and without
     labels the mixture over ``class_prior_``. :class:`skgen.ClassConditional`
     uses this instead of one model per class. ``transform`` ignores labels.
@@ -117,7 +120,9 @@ class MAF(ClassContextMixin, FlowGenerator):
     def _build_transform(self, shape, n_classes):
         (n_features,) = shape
         hidden = check_layer_sizes(self.hidden_layer_sizes)
-        layers = []
+        # With classes, a per-class standardisation first: the flow starts as p(x | y)
+        # = one Gaussian per class, whatever the layers have learnt yet.
+        layers = [ClassActNorm(n_features, n_classes)] if n_classes else []
         for _ in range(self.n_transforms):
             layers += [
                 MaskedAutoregressiveAffine(n_features, hidden, n_classes),

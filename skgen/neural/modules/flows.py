@@ -28,6 +28,7 @@ __all__ = [
     "AffineCoupling",
     "BatchNormBijection",
     "Bijection",
+    "ClassActNorm",
     "Compose",
     "ConvConditioner",
     "FlowModule",
@@ -352,6 +353,48 @@ class ActNorm(Bijection):
     def inverse(self, y, context=None):
         shape = _channel_shape(y)
         return y * (-self.log_scale.view(shape)).exp() - self.bias.view(shape)
+
+
+class ClassActNorm(Bijection):
+    """ActNorm with a scale and shift per class of a one-hot context: ``y = (x + b_k) * exp(s_k)``.
+
+    Initialised on the first training batch from each class's mean and
+    standard deviation (the whole batch's for a class absent from it), so a
+    conditional flow starts as one standardising map per class and its
+    layers learn what differs from a Gaussian. Without a context it is the
+    identity. Rows only (features on axis 1).
+    """
+
+    def __init__(self, n_features, n_classes):
+        super().__init__()
+        self.bias = nn.Parameter(torch.zeros(n_classes, n_features))
+        self.log_scale = nn.Parameter(torch.zeros(n_classes, n_features))
+        self.register_buffer("initialized", torch.tensor(False))
+
+    def _initialize(self, x, context):
+        with torch.no_grad():
+            counts = context.sum(0)[:, None]
+            overall_mean, overall_std = x.mean(0), x.std(0, unbiased=False)
+            mean = (context.T @ x) / counts.clamp_min(1)
+            var = (context.T @ x**2) / counts.clamp_min(1) - mean**2
+            std = torch.where(counts > 1, var.clamp_min(0).sqrt(), overall_std)
+            mean = torch.where(counts > 0, mean, overall_mean)
+            self.bias.copy_(-mean)
+            self.log_scale.copy_(-std.clamp_min(1e-3).log())
+            self.initialized.fill_(True)
+
+    def forward(self, x, context=None):
+        if context is None:
+            return x, x.new_zeros(x.shape[0])
+        if self.training and not bool(self.initialized):
+            self._initialize(x, context)
+        log_scale = context @ self.log_scale
+        return (x + context @ self.bias) * log_scale.exp(), log_scale.sum(1)
+
+    def inverse(self, y, context=None):
+        if context is None:
+            return y
+        return y * (-(context @ self.log_scale)).exp() - context @ self.bias
 
 
 class BatchNormBijection(Bijection):
