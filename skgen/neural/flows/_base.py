@@ -57,6 +57,39 @@ def _log_normal(z):
     return -0.5 * z**2 - 0.5 * np.log(2 * np.pi)
 
 
+def prepare_mixed_values(estimator, continuous):
+    """Set ``mean_``, ``scale_`` and ``missing_columns_`` for the continuous values of a table.
+
+    Numeric arrays are standardised inside the model; a DataFrame's encoder
+    already scaled its values (and scores its own Jacobian).
+    """
+    if estimator.encoder_ is None:
+        estimator.mean_ = continuous.mean(axis=0)
+        scale = continuous.std(axis=0)
+        estimator.scale_ = np.where(scale > 0, scale, 1.0)
+    else:
+        estimator.mean_ = np.zeros(continuous.shape[1])
+        estimator.scale_ = np.ones(continuous.shape[1])
+    estimator.missing_columns_ = np.flatnonzero(np.isnan(continuous).any(axis=0))
+
+
+def mixed_output(estimator, values, codes, cardinalities):
+    """A :class:`MixedTable` from standardised ``values`` and the codes of the discrete
+    variables (missing flags first, set to NaN where flagged, then the columns' codes)."""
+    continuous = values * estimator.scale_ + estimator.mean_
+    n_flags = estimator.missing_columns_.size
+    for flag, column in zip(codes[:n_flags], estimator.missing_columns_):
+        continuous[flag == 1, column] = np.nan
+    categories = codes[n_flags:]
+    return MixedTable(
+        continuous,
+        np.column_stack(categories).astype(np.intp)
+        if categories
+        else np.empty((len(values), 0), np.intp),
+        list(cardinalities[n_flags:]),
+    )
+
+
 class FlowGenerator(NeuralLatentMixin, NeuralGenerator):
     """Base of the exact-likelihood flows: the data <-> flow-input bijection (module docstring).
 
@@ -101,16 +134,8 @@ class FlowGenerator(NeuralLatentMixin, NeuralGenerator):
             return
         self.image_shape_ = None
         continuous = data.continuous
-        if self.encoder_ is None:
-            self.mean_ = continuous.mean(axis=0)
-            scale = continuous.std(axis=0)
-            self.scale_ = np.where(scale > 0, scale, 1.0)
-        else:
-            # The encoder already scaled the values (and scores its own Jacobian).
-            self.mean_ = np.zeros(continuous.shape[1])
-            self.scale_ = np.ones(continuous.shape[1])
+        prepare_mixed_values(self, continuous)
         missing = np.isnan(continuous)
-        self.missing_columns_ = np.flatnonzero(missing.any(axis=0))
         marginals = [
             np.bincount(missing[:, j].astype(np.intp), minlength=2) for j in self.missing_columns_
         ]
@@ -194,18 +219,8 @@ class FlowGenerator(NeuralLatentMixin, NeuralGenerator):
             codes.append(
                 np.minimum(np.searchsorted(np.cumsum(probs), cdf, side="right"), probs.size - 1)
             )
-        continuous = values[:, n_discrete:] * self.scale_ + self.mean_
-        n_flags = self.missing_columns_.size
-        for flag, column in zip(codes[:n_flags], self.missing_columns_):
-            continuous[flag == 1, column] = np.nan
-        categories = codes[n_flags:]
-        return MixedTable(
-            continuous,
-            np.column_stack(categories).astype(np.intp)
-            if categories
-            else np.empty((len(values), 0), np.intp),
-            [probs.size for probs in self.discrete_probs_[n_flags:]],
-        )
+        cardinalities = [probs.size for probs in self.discrete_probs_]
+        return mixed_output(self, values[:, n_discrete:], codes, cardinalities)
 
 
 class ImageFlowGenerator(FlowGenerator):

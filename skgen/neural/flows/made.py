@@ -4,14 +4,13 @@ from numbers import Integral
 
 import numpy as np
 
-from ...preprocessing import MixedTable
 from ...preprocessing._layout import one_hot
 from ...utils import check_layer_sizes
 from ...utils._sklearn import Interval, StrOptions
 from .._base import NeuralGenerator
 from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
 from ..modules.made import MADEModule
-from ._base import FLOW_CONTINUOUS_PARAMETER
+from ._base import FLOW_CONTINUOUS_PARAMETER, mixed_output, prepare_mixed_values
 
 __all__ = ["MADE"]
 
@@ -119,14 +118,7 @@ class MADE(NeuralGenerator):
 
     def _prepare(self, data):
         continuous = data.continuous
-        if self.encoder_ is None:
-            self.mean_ = continuous.mean(axis=0)
-            scale = continuous.std(axis=0)
-            self.scale_ = np.where(scale > 0, scale, 1.0)
-        else:
-            self.mean_ = np.zeros(continuous.shape[1])
-            self.scale_ = np.ones(continuous.shape[1])
-        self.missing_columns_ = np.flatnonzero(np.isnan(continuous).any(axis=0))
+        prepare_mixed_values(self, continuous)
         self.cardinalities_ = [2] * self.missing_columns_.size + list(data.cardinalities)
         codes = [np.isnan(continuous[:, j]).astype(np.intp) for j in self.missing_columns_]
         codes += list(data.codes.T)
@@ -169,15 +161,4 @@ class MADE(NeuralGenerator):
         for width in self.cardinalities_:
             codes.append(values[:, start : start + width].argmax(axis=1))
             start += width
-        continuous = values[:, start:] * self.scale_ + self.mean_
-        n_flags = self.missing_columns_.size
-        for flag, column in zip(codes[:n_flags], self.missing_columns_):
-            continuous[flag == 1, column] = np.nan
-        categories = codes[n_flags:]
-        return MixedTable(
-            continuous,
-            np.column_stack(categories).astype(np.intp)
-            if categories
-            else np.empty((len(values), 0), np.intp),
-            self.cardinalities_[n_flags:],
-        )
+        return mixed_output(self, values[:, start:], codes, self.cardinalities_)
