@@ -37,6 +37,7 @@ from ...preprocessing import MixedTable
 from ...utils._noise import row_keyed_normal, row_keyed_uniform
 from ...utils._sklearn import Interval, StrOptions
 from .._base import _INFERENCE_CHUNK, NeuralGenerator
+from .._docs import TRAINING_PARAMETERS
 from .._latent import NeuralLatentMixin
 from ..modules.flows import FlowModule
 
@@ -316,3 +317,14 @@ FLOW_ATTRIBUTES = """\
         Continuous columns with missing values in the training data.
     image_shape_ : tuple of int or None
         ``(C, H, W)`` when fit on images (the flow works on image arrays)."""
+
+#: The parameters after ``n_transforms`` of the flows that also take images (RealNVP, Glow).
+IMAGE_FLOW_PARAMETERS = f"""\
+    hidden_layer_sizes : tuple of int, default=(64, 64)
+        Widths of each coupling's MLP (tables).
+    hidden_channels : int, default=32
+        Channels of each coupling's convolutional network (images).
+    n_levels : int, default=2
+        Squeeze-and-split levels on images (fewer where the size is odd).
+{FLOW_CONTINUOUS_PARAMETER}
+{TRAINING_PARAMETERS.format(max_epochs=100, batch_size=256, lr=1e-3)}"""

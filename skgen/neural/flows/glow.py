@@ -1,7 +1,7 @@
 """Glow estimator: ActNorm, invertible linear maps and affine couplings; multi-scale on images."""
 
 from ...utils import check_layer_sizes
-from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
+from .._docs import TRAINING_ATTRIBUTES
 from ..modules.flows import (
     ActNorm,
     AffineCoupling,
@@ -15,8 +15,8 @@ from ..modules.flows import (
 )
 from ._base import (
     FLOW_ATTRIBUTES,
-    FLOW_CONTINUOUS_PARAMETER,
     FLOW_SCORES_DOC,
+    IMAGE_FLOW_PARAMETERS,
     ImageFlowGenerator,
 )
 
@@ -44,14 +44,7 @@ class Glow(ImageFlowGenerator):
     ----------
     n_transforms : int, default=4
         Steps of flow on tables; on images, steps per level.
-    hidden_layer_sizes : tuple of int, default=(64, 64)
-        Widths of each coupling's MLP (tables).
-    hidden_channels : int, default=32
-        Channels of each coupling's convolutional network (images).
-    n_levels : int, default=2
-        Squeeze-and-split levels on images (fewer where the size is odd).
-{FLOW_CONTINUOUS_PARAMETER}
-{TRAINING_PARAMETERS.format(max_epochs=100, batch_size=256, lr=1e-3)}
+{IMAGE_FLOW_PARAMETERS}
 
     Attributes
     ----------

@@ -1,7 +1,7 @@
 """RealNVP estimator: affine coupling layers, multi-scale on images."""
 
 from ...utils import check_layer_sizes
-from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
+from .._docs import TRAINING_ATTRIBUTES
 from ..modules.flows import (
     AffineCoupling,
     Compose,
@@ -13,8 +13,8 @@ from ..modules.flows import (
 )
 from ._base import (
     FLOW_ATTRIBUTES,
-    FLOW_CONTINUOUS_PARAMETER,
     FLOW_SCORES_DOC,
+    IMAGE_FLOW_PARAMETERS,
     ImageFlowGenerator,
 )
 
@@ -44,14 +44,7 @@ class RealNVP(ImageFlowGenerator):
     n_transforms : int, default=4
         Coupling layers on tables; on images, coupling layers per stage of
         each level.
-    hidden_layer_sizes : tuple of int, default=(64, 64)
-        Widths of each coupling's MLP (tables).
-    hidden_channels : int, default=32
-        Channels of each coupling's convolutional network (images).
-    n_levels : int, default=2
-        Squeeze-and-split levels on images (fewer where the size is odd).
-{FLOW_CONTINUOUS_PARAMETER}
-{TRAINING_PARAMETERS.format(max_epochs=100, batch_size=256, lr=1e-3)}
+{IMAGE_FLOW_PARAMETERS}
 
     Attributes
     ----------
