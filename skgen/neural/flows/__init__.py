@@ -1,0 +1,1 @@
+"""Exact-likelihood flows: RealNVP, MAF, Glow and MADE."""
