@@ -10,6 +10,7 @@ MODELS = {
     "BayesianGaussianMixture": "skgen.mixture",
     "BayesianNetwork": "skgen.graphical.bayesian_network",
     "CategoricalHMM": "skgen.graphical.hmm",
+    "DiffusionModel": "skgen.neural.diffusion.diffusion_model",
     "GMMHMM": "skgen.graphical.hmm",
     "BernoulliRBM": "skgen.neural.energy.rbm",
     "EnergyModel": "skgen.neural.energy.energy_model",

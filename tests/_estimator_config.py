@@ -29,6 +29,15 @@ FAST_PARAMS = {
         "batch_size": 32,
         "lr": 0.01,
     },
+    "DiffusionModel": {
+        "hidden_layer_sizes": (16,),
+        "embedding_dim": 8,
+        "n_steps": 20,
+        "n_sampling_steps": 5,
+        "n_score_steps": 3,
+        "max_epochs": 3,
+        "batch_size": 32,
+    },
     "NGramLM": {"order": 3, "n_features": 64},
     "TransformerLM": {
         "n_layers": 1,
