@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 import torch
+from skorch.callbacks import Callback
 
 from ...base import ClassContextMixin, LatentMixin
 from ...utils import check_layer_sizes
@@ -15,6 +16,14 @@ from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
 from ..modules.diffusion import SCHEDULES, MLPDenoiser, TabularDiffusion, strided_timesteps
 
 __all__ = ["DiffusionModel"]
+
+
+class _UpdateWeightAverage(Callback):
+    """Updates the module's moving average of the denoiser's weights after each training batch."""
+
+    def on_batch_end(self, net, batch=None, training=False, **kwargs):
+        if training:
+            net.module_.update_average()
 
 
 class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
@@ -89,6 +98,10 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         Classifier-free guidance weight of ``sample(n, y=...)``.
     class_dropout : float, default=0.1
         Share of training rows whose class is hidden, when fit with classes.
+    ema_decay : float, default=0.999
+        Decay of the moving average of the denoiser's weights that sampling,
+        scores and ``transform`` use (steadier than the last training
+        step's weights; 0: the last weights).
     continuous : {{"quantile", "standard"}}, default="quantile"
         Encoding of continuous columns of a DataFrame (see
         :class:`skgen.preprocessing.TabularEncoder`). Plain arrays are
@@ -138,6 +151,7 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         "n_score_steps": [Interval(Integral, 1, None, closed="left")],
         "guidance_scale": [Interval(Real, 0, None, closed="left")],
         "class_dropout": [Interval(Real, 0, 1, closed="left")],
+        "ema_decay": [Interval(Real, 0, 1, closed="left")],
         "continuous": [StrOptions({"quantile", "standard"})],
     }
 
@@ -152,6 +166,7 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         n_score_steps=20,
         guidance_scale=1.0,
         class_dropout=0.1,
+        ema_decay=0.999,
         continuous="quantile",
         max_epochs=100,
         batch_size=256,
@@ -174,6 +189,7 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         self.n_score_steps = n_score_steps
         self.guidance_scale = guidance_scale
         self.class_dropout = class_dropout
+        self.ema_decay = ema_decay
         self.continuous = continuous
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -192,12 +208,27 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         n_features = sum(span.width for span in self.layout_)
         n_classes = self.classes_.size if hasattr(self, "classes_") else 0
         denoiser = MLPDenoiser(
-            n_features, check_layer_sizes(self.hidden_layer_sizes), self.embedding_dim, n_classes
+            n_features,
+            check_layer_sizes(self.hidden_layer_sizes),
+            self.embedding_dim,
+            n_classes,
+            output_bias=self.output_bias_,
         )
         alpha_bar = SCHEDULES[self.schedule](self.n_steps)
         return TabularDiffusion(
-            self.layout_, denoiser, alpha_bar, self.class_dropout, self.continuous_range_
+            self.layout_,
+            denoiser,
+            alpha_bar,
+            self.class_dropout,
+            self.continuous_range_,
+            self.ema_decay,
         )
+
+    def _make_net(self, module, device, seed):
+        net = super()._make_net(module, device, seed)
+        # Our own callback beside the user's (a copy of the list: the parameter is not modified).
+        net.callbacks = [*(net.callbacks or []), ("weight_average", _UpdateWeightAverage())]
+        return net
 
     def _prepare(self, data):
         super()._prepare(data)
@@ -209,6 +240,14 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         columns = [i for i, span in zip(index, self.layout_) if span.kind == "continuous"]
         values = matrix[:, columns]
         self.continuous_range_ = (values.min(axis=0), values.max(axis=0))
+        # The denoiser starts by predicting no noise and the training
+        # frequencies of each discrete span's categories (smoothed), which a
+        # short training then refines.
+        self.output_bias_ = np.zeros(matrix.shape[1])
+        for start, span in zip(index, self.layout_):
+            if span.kind == "discrete":
+                counts = matrix[:, start : start + span.width].sum(axis=0) + 0.5
+                self.output_bias_[start : start + span.width] = np.log(counts / counts.sum())
 
     # ------------------------------------------------------------ scores
     def _score_timesteps(self):

@@ -24,6 +24,7 @@ The pieces are independent of each other and of the data's shape:
   (Kotelnikov et al., "TabDDPM", ICML 2023).
 """
 
+import copy
 import math
 
 import numpy as np
@@ -306,9 +307,16 @@ class MLPDenoiser(nn.Module):
     n_classes : int, default=0
         Number of classes of the context; an extra index ``n_classes`` is the
         "no class" of classifier-free guidance. 0: no context.
+    output_bias : tensor of shape (n_features,), default=None
+        Initial output: the output layer starts with zero weights and this
+        bias (e.g. zero noise and the log-frequencies of the categories), so
+        that an untrained denoiser already predicts the training marginals.
+        None: PyTorch's default initialisation.
     """
 
-    def __init__(self, n_features, hidden_layer_sizes, embedding_dim=128, n_classes=0):
+    def __init__(
+        self, n_features, hidden_layer_sizes, embedding_dim=128, n_classes=0, output_bias=None
+    ):
         super().__init__()
         self.embedding_dim = embedding_dim
         self.n_classes = n_classes
@@ -321,6 +329,10 @@ class MLPDenoiser(nn.Module):
         self.class_embedding = nn.Embedding(n_classes + 1, embedding_dim) if n_classes else None
         self.body, width = make_mlp(embedding_dim, hidden_layer_sizes)
         self.out = nn.Linear(width, n_features)
+        if output_bias is not None:
+            with torch.no_grad():
+                self.out.weight.zero_()
+                self.out.bias.copy_(torch.as_tensor(output_bias))
 
     def embed(self, x, t, context=None):
         """The last hidden layer's features of rows ``x`` at timesteps ``t``."""
@@ -359,6 +371,11 @@ class TabularDiffusion(nn.Module):
     x0_range : (lower, upper) of shape (n_continuous,), default=None
         Range of each continuous value the predicted ``x_0`` is clipped to
         (see :class:`GaussianDiffusion`).
+    ema_decay : float, default=0.0
+        With ``ema_decay > 0``, :meth:`update_average` keeps an exponential
+        moving average of the denoiser's weights, which the module uses when
+        not training (sampling, scoring, embedding): the average of the last
+        few hundred steps is steadier than the last step's weights.
 
     Notes
     -----
@@ -372,7 +389,9 @@ class TabularDiffusion(nn.Module):
 
     loss_terms = ("gaussian", "multinomial")
 
-    def __init__(self, layout, denoiser, alpha_bar, class_dropout=0.1, x0_range=None):
+    def __init__(
+        self, layout, denoiser, alpha_bar, class_dropout=0.1, x0_range=None, ema_decay=0.0
+    ):
         super().__init__()
         offset, continuous, discrete, missing_cell = 0, [], [], {}
         for span in layout:
@@ -385,6 +404,11 @@ class TabularDiffusion(nn.Module):
             offset += span.width
         self.n_features = offset
         self.denoiser = denoiser
+        self.ema_decay = ema_decay
+        self.averaged_denoiser = None
+        if ema_decay > 0:
+            self.averaged_denoiser = copy.deepcopy(denoiser).requires_grad_(False)
+        self.n_averaged = 0
         self.class_dropout = class_dropout
         self.gaussian = GaussianDiffusion(alpha_bar, x0_range)
         self.multinomial = MultinomialDiffusion(alpha_bar, [width for _, width in discrete])
@@ -426,6 +450,27 @@ class TabularDiffusion(nn.Module):
     def _observed(self, x):
         return 1.0 - self._pad(x)[..., self.missing_index]
 
+    @torch.no_grad()
+    def update_average(self):
+        """One step of the moving average of the denoiser's weights (after an optimizer step).
+
+        The decay ramps up as ``min(ema_decay, (1 + n) / (10 + n))`` after
+        ``n`` updates, so a short training is not dominated by the initial weights.
+        """
+        if self.averaged_denoiser is None:
+            return
+        n = self.n_averaged
+        decay = min(self.ema_decay, (1.0 + n) / (10.0 + n))
+        averaged = self.averaged_denoiser.parameters()
+        for average, current in zip(averaged, self.denoiser.parameters()):
+            average.lerp_(current, 1.0 - decay)
+        self.n_averaged += 1
+
+    def _denoiser(self):
+        if self.training or self.averaged_denoiser is None:
+            return self.denoiser
+        return self.averaged_denoiser
+
     # --------------------------------------------------------- denoising
     def denoise(self, x_t, t, context=None, guidance_scale=1.0):
         """Predicted noise ``(n, C)`` and predicted ``x_0`` probabilities ``(n, S, W)`` at ``x_t``.
@@ -435,13 +480,14 @@ class TabularDiffusion(nn.Module):
         on the log-probabilities of ``x_0``.
         """
         t = torch.full((x_t.shape[0],), t, device=x_t.device) if isinstance(t, int) else t
+        denoiser = self._denoiser()
         if context is None or guidance_scale == 1.0:
-            out = self.denoiser(x_t, t, context)
+            out = denoiser(x_t, t, context)
             eps, logits = self.split(out)
             logits = logits.log_softmax(-1) if self.n_discrete else logits
         else:
-            none = torch.full_like(context, self.denoiser.n_classes)
-            both = self.denoiser(
+            none = torch.full_like(context, denoiser.n_classes)
+            both = denoiser(
                 torch.cat([x_t, x_t]), torch.cat([t, t]), torch.cat([context, none])
             )
             eps_both, logits_both = self.split(both)
@@ -456,7 +502,7 @@ class TabularDiffusion(nn.Module):
     def embed(self, x, context=None):
         """The denoiser's features of the clean rows ``x`` at the least noisy timestep, 1."""
         t = torch.ones(x.shape[0], dtype=torch.long, device=x.device)
-        return self.denoiser.embed(x, t, context)
+        return self._denoiser().embed(x, t, context)
 
     # ----------------------------------------------------------- training
     def loss(self, x, context=None):
