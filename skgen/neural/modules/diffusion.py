@@ -487,9 +487,7 @@ class TabularDiffusion(nn.Module):
             logits = logits.log_softmax(-1) if self.n_discrete else logits
         else:
             none = torch.full_like(context, denoiser.n_classes)
-            both = denoiser(
-                torch.cat([x_t, x_t]), torch.cat([t, t]), torch.cat([context, none])
-            )
+            both = denoiser(torch.cat([x_t, x_t]), torch.cat([t, t]), torch.cat([context, none]))
             eps_both, logits_both = self.split(both)
             conditional, unconditional = eps_both.chunk(2)
             eps = unconditional + guidance_scale * (conditional - unconditional)
