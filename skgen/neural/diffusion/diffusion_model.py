@@ -58,9 +58,11 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
     of the row, so a score is deterministic and independent of the other
     rows. It costs ``n_score_steps`` denoiser passes per row; more steps
     give a tighter bound. With ``n_sampling_steps == n_score_steps``,
-    ``sample`` draws from the very chain whose bound is scored. A continuous
-    value that is missing in a row is left out of its score (the row is
-    scored on the measure of its observed values, as ``VAE`` does).
+    ``sample`` draws from the very chain whose bound is scored. A missing
+    continuous value is imputed in training and scoring by a standard
+    normal draw (an encoder's placeholder would tell the denoiser what is
+    missing), so a row's score is a bound on the density of its observed
+    values with ``N(0, 1)`` as the proposal for the missing ones.
 
     ``transform`` gives the denoiser's last hidden layer on the clean row at
     the least noisy timestep (``t = 1``) and, for a model fit with classes,
@@ -261,15 +263,17 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         rows, context = (x["x"], x["context"]) if isinstance(x, dict) else (x, None)
         timesteps = self._score_timesteps()
         k, n = len(timesteps), rows.shape[0]
-        n_cells = module.grid.numel()
-        n_draws = module.n_continuous + n_cells
+        n_cells, n_continuous = module.grid.numel(), module.n_continuous
+        n_draws = n_continuous + n_cells
         # Each row's noise is keyed by the row itself: deterministic, row-independent scores.
-        u = row_keyed_uniform(rows.cpu().numpy(), k * n_draws, self._score_seed_)
-        u = torch.as_tensor(u.reshape(k, n_draws, n).transpose(0, 2, 1), device=rows.device)
-        normal = torch.special.ndtri(u[..., : module.n_continuous])
-        gumbel = -torch.log(-torch.log(u[..., module.n_continuous :]))
+        u = row_keyed_uniform(rows.cpu().numpy(), k * n_draws + n_continuous, self._score_seed_)
+        u = torch.as_tensor(u.T, device=rows.device)
+        imputation = torch.special.ndtri(u[:, :n_continuous])
+        u = u[:, n_continuous:].reshape(n, k, n_draws).transpose(0, 1)
+        normal = torch.special.ndtri(u[..., :n_continuous])
+        gumbel = -torch.log(-torch.log(u[..., n_continuous:]))
         gumbel = gumbel.reshape((k, n) + tuple(module.grid.shape))
-        return module.log_prob(rows, timesteps, normal, gumbel, context)
+        return module.log_prob(rows, timesteps, normal, gumbel, imputation, context)
 
     # ----------------------------------------------------------- sampling
     def _module_sample(self, module, n_samples, generator, context=None, known=None):

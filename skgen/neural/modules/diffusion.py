@@ -380,11 +380,17 @@ class TabularDiffusion(nn.Module):
     Notes
     -----
     The loss is TabDDPM's: at a uniform timestep per row, ``gaussian`` is the
-    squared error of the predicted noise (mean over observed continuous
-    values) and ``multinomial`` the bound's term of the discrete spans
-    (mean over spans). A continuous value whose column is missing in the row
-    is a placeholder: it is diffused and sampled like the others but left out
-    of the loss and the bound, as in :class:`TabularHead`.
+    squared error of the predicted noise (mean over continuous values) and
+    ``multinomial`` the bound's term of the discrete spans (mean over spans).
+
+    A continuous value whose column is missing in the row is imputed with a
+    standard normal draw ``z`` (not the encoder's placeholder 0, which would
+    tell the denoiser which values are missing: the model would then have to
+    generate exactly 0 to generate a missing value). The model thus learns
+    ``p(x, z)``; sampled values are dropped where the flag says missing. The
+    bound on ``log p(x)`` is that of ``log p(x, z) - log N(z; 0, 1)``, a
+    valid lower bound on the marginal of the observed values (``N(0, 1)``
+    is the proposal for the missing ones).
     """
 
     loss_terms = ("gaussian", "multinomial")
@@ -447,8 +453,15 @@ class TabularDiffusion(nn.Module):
         out[..., self.discrete_index] = grid.flatten(-2)[..., self.grid_cells]
         return out
 
-    def _observed(self, x):
-        return 1.0 - self._pad(x)[..., self.missing_index]
+    def _missing(self, x):
+        """True for each continuous value whose column is missing in its row."""
+        return self._pad(x)[..., self.missing_index] > 0.5
+
+    def _impute(self, x, x0, z):
+        """``x0`` with the draws ``z`` in place of missing values; and their ``-log N(z; 0, 1)``."""
+        missing = self._missing(x)
+        penalty = ((0.5 * z**2 + _LOG_SQRT_2PI) * missing).sum(-1)
+        return torch.where(missing, z, x0), penalty
 
     @torch.no_grad()
     def update_average(self):
@@ -512,31 +525,32 @@ class TabularDiffusion(nn.Module):
                 dropped, torch.full_like(context, self.denoiser.n_classes), context
             )
         x0, grid0 = self.split(x)
+        x0, _ = self._impute(x, x0, torch.randn_like(x0))
         noise = torch.randn_like(x0)
         x_t = self.gaussian.noised(x0, t, noise)
         grid_t = self.multinomial.draw_with(
             self.multinomial.marginal(grid0, t), _standard_gumbel(grid0.shape, x)
         )
         eps, x0_probs = self.denoise(self.join(x_t, grid_t), t, context)
-        observed = self._observed(x)
-        gaussian = (self.gaussian.loss(eps, noise) * observed).sum(-1) / max(self.n_continuous, 1)
+        gaussian = self.gaussian.loss(eps, noise).sum(-1) / max(self.n_continuous, 1)
         multinomial = self.multinomial.bound_term(grid0, grid_t, x0_probs, t, t - 1)
         multinomial = multinomial.sum(-1) / max(self.n_discrete, 1)
         return {"gaussian": gaussian.mean(), "multinomial": multinomial.mean()}
 
     # ----------------------------------------------------------- scoring
-    def log_prob(self, x, timesteps, normal, gumbel_noise, context=None):
+    def log_prob(self, x, timesteps, normal, gumbel_noise, imputation, context=None):
         """Variational lower bound on ``log p(x)`` of the chain through ``timesteps``.
 
         ``timesteps`` (descending, from ``n_steps`` to 1, see
         :func:`strided_timesteps`) define the generative chain; each of its
         terms is estimated with one draw of ``x_t``, from the given noise:
         ``normal`` of shape ``(k, n, C)`` and ``gumbel_noise`` of shape
-        ``(k, n, S, W)``, ``k = len(timesteps)``.
+        ``(k, n, S, W)``, ``k = len(timesteps)``; ``imputation`` (standard
+        normal, ``(n, C)``) imputes missing values.
         """
         x0, grid0 = self.split(x)
-        observed = self._observed(x)
-        total = -(self.gaussian.prior_kl(x0) * observed).sum(-1)
+        x0, total = self._impute(x, x0, imputation)
+        total = total - self.gaussian.prior_kl(x0).sum(-1)
         if self.n_discrete:
             total = total - self.multinomial.prior_kl(grid0).sum(-1)
         for k, t in enumerate(timesteps):
@@ -546,7 +560,7 @@ class TabularDiffusion(nn.Module):
                 self.multinomial.marginal(grid0, t), gumbel_noise[k]
             )
             eps, x0_probs = self.denoise(self.join(x_t, grid_t), t, context)
-            term = (self.gaussian.bound_term(x0, x_t, eps, t, s) * observed).sum(-1)
+            term = self.gaussian.bound_term(x0, x_t, eps, t, s).sum(-1)
             if self.n_discrete:
                 term = term + self.multinomial.bound_term(grid0, grid_t, x0_probs, t, s).sum(-1)
             total = total - term
