@@ -170,12 +170,12 @@ def test_sampling_runs_n_sampling_steps_denoiser_passes(mixed_model):
 @pytest.fixture(scope="module")
 def class_model():
     rng = np.random.default_rng(0)
-    y = rng.choice(["A", "B"], size=600)
-    red = rng.random(600) < np.where(y == "A", 0.7, 0.3)
+    y = rng.choice(["A", "B"], size=400)
+    red = rng.random(400) < np.where(y == "A", 0.7, 0.3)
     frame = pd.DataFrame(
         {"colour": np.where(red, "red", "blue"), "x": rng.normal(np.where(y == "A", -1, 1))}
     )
-    model = DiffusionModel(**TINY, max_epochs=20, lr=5e-3, random_state=0).fit(frame, y)
+    model = DiffusionModel(**TINY, max_epochs=12, lr=1e-2, random_state=0).fit(frame, y)
     return frame, y, model
 
 
