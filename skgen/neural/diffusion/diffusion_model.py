@@ -38,7 +38,8 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
     clean categories. Training minimises TabDDPM's loss through skorch: the
     squared error of the predicted noise plus the multinomial bound's term at
     a random timestep (``history`` records ``train_gaussian`` and
-    ``train_multinomial``).
+    ``train_multinomial``), plus ``x0_loss_weight`` times the cross-entropy
+    of the predicted clean categories.
 
     ``sample`` runs the reverse chain through ``n_sampling_steps`` timesteps
     evenly strided over the ``n_steps`` of training, on the model's device,
@@ -104,6 +105,11 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         Decay of the moving average of the denoiser's weights that sampling,
         scores and ``transform`` use (steadier than the last training
         step's weights; 0: the last weights).
+    x0_loss_weight : float, default=0.1
+        Weight of an auxiliary loss term, the cross-entropy of the predicted
+        clean categories (D3PM's hybrid loss; ``train_x0_cross_entropy`` in
+        ``history``): a direct signal at every timestep, which learns the
+        dependencies between discrete columns in fewer epochs. 0: TabDDPM's loss.
     continuous : {{"quantile", "standard"}}, default="quantile"
         Encoding of continuous columns of a DataFrame (see
         :class:`skgen.preprocessing.TabularEncoder`). Plain arrays are
@@ -124,6 +130,7 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
     Ho, Jain and Abbeel, "Denoising Diffusion Probabilistic Models", NeurIPS 2020.
     Hoogeboom et al., "Argmax Flows and Multinomial Diffusion", NeurIPS 2021.
     Nichol and Dhariwal, "Improved Denoising Diffusion Probabilistic Models", ICML 2021.
+    Austin et al., "Structured Denoising Diffusion Models in Discrete State-Spaces", NeurIPS 2021.
     Ho and Salimans, "Classifier-Free Diffusion Guidance", 2022.
     Kotelnikov et al., "TabDDPM: Modelling Tabular Data with Diffusion Models", ICML 2023.
 
@@ -154,6 +161,7 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         "guidance_scale": [Interval(Real, 0, None, closed="left")],
         "class_dropout": [Interval(Real, 0, 1, closed="left")],
         "ema_decay": [Interval(Real, 0, 1, closed="left")],
+        "x0_loss_weight": [Interval(Real, 0, None, closed="left")],
         "continuous": [StrOptions({"quantile", "standard"})],
     }
 
@@ -169,6 +177,7 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         guidance_scale=1.0,
         class_dropout=0.1,
         ema_decay=0.999,
+        x0_loss_weight=0.1,
         continuous="quantile",
         max_epochs=100,
         batch_size=256,
@@ -192,6 +201,7 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         self.guidance_scale = guidance_scale
         self.class_dropout = class_dropout
         self.ema_decay = ema_decay
+        self.x0_loss_weight = x0_loss_weight
         self.continuous = continuous
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -224,6 +234,7 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
             self.class_dropout,
             self.continuous_range_,
             self.ema_decay,
+            self.x0_loss_weight,
         )
 
     def _make_net(self, module, device, seed):

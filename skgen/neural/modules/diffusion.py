@@ -371,6 +371,10 @@ class TabularDiffusion(nn.Module):
     x0_range : (lower, upper) of shape (n_continuous,), default=None
         Range of each continuous value the predicted ``x_0`` is clipped to
         (see :class:`GaussianDiffusion`).
+    x0_loss_weight : float, default=0.0
+        Weight of the auxiliary loss term ``x0_cross_entropy``: the
+        cross-entropy of the predicted clean categories (D3PM's hybrid loss,
+        Austin et al., 2021). 0: TabDDPM's loss.
     ema_decay : float, default=0.0
         With ``ema_decay > 0``, :meth:`update_average` keeps an exponential
         moving average of the denoiser's weights, which the module uses when
@@ -393,10 +397,17 @@ class TabularDiffusion(nn.Module):
     is the proposal for the missing ones).
     """
 
-    loss_terms = ("gaussian", "multinomial")
+    loss_terms = ("gaussian", "multinomial", "x0_cross_entropy")
 
     def __init__(
-        self, layout, denoiser, alpha_bar, class_dropout=0.1, x0_range=None, ema_decay=0.0
+        self,
+        layout,
+        denoiser,
+        alpha_bar,
+        class_dropout=0.1,
+        x0_range=None,
+        ema_decay=0.0,
+        x0_loss_weight=0.0,
     ):
         super().__init__()
         offset, continuous, discrete, missing_cell = 0, [], [], {}
@@ -411,6 +422,7 @@ class TabularDiffusion(nn.Module):
         self.n_features = offset
         self.denoiser = denoiser
         self.ema_decay = ema_decay
+        self.x0_loss_weight = x0_loss_weight
         self.averaged_denoiser = None
         if ema_decay > 0:
             self.averaged_denoiser = copy.deepcopy(denoiser).requires_grad_(False)
@@ -535,7 +547,16 @@ class TabularDiffusion(nn.Module):
         gaussian = self.gaussian.loss(eps, noise).sum(-1) / max(self.n_continuous, 1)
         multinomial = self.multinomial.bound_term(grid0, grid_t, x0_probs, t, t - 1)
         multinomial = multinomial.sum(-1) / max(self.n_discrete, 1)
-        return {"gaussian": gaussian.mean(), "multinomial": multinomial.mean()}
+        # D3PM's auxiliary loss: the cross-entropy of the predicted clean categories,
+        # a direct signal at every timestep (the bound's terms are small at most).
+        tiny = torch.finfo(x0_probs.dtype).tiny
+        cross_entropy = -(grid0 * x0_probs.clamp(min=tiny).log()).sum((-2, -1))
+        cross_entropy = self.x0_loss_weight * cross_entropy / max(self.n_discrete, 1)
+        return {
+            "gaussian": gaussian.mean(),
+            "multinomial": multinomial.mean(),
+            "x0_cross_entropy": cross_entropy.mean(),
+        }
 
     # ----------------------------------------------------------- scoring
     def log_prob(self, x, timesteps, normal, gumbel_noise, imputation, context=None):
