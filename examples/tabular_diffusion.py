@@ -31,7 +31,7 @@ from skgen.metrics import column_pair_similarity, column_shape_similarity, tstr_
 frame = load_penguins()
 train, test = train_test_split(frame, test_size=0.3, random_state=0, stratify=frame["species"])
 
-EPOCHS = 300
+EPOCHS = 200
 models = {
     "DiffusionModel": DiffusionModel(hidden_layer_sizes=(128, 128), n_steps=100,
                                      n_sampling_steps=50, n_score_steps=20, batch_size=32,

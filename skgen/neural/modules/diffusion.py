@@ -335,7 +335,7 @@ class MLPDenoiser(nn.Module):
                 self.out.bias.copy_(torch.as_tensor(output_bias))
 
     def embed(self, x, t, context=None):
-        """The last hidden layer's features of rows ``x`` at timesteps ``t``."""
+        """The last hidden layer's features of rows ``x`` at timesteps ``t`` (``(n,)`` or ``(1,)``)."""
         time = timestep_embedding(t, self.embedding_dim).to(x.dtype)
         hidden = self.project(x) + self.time_mlp(time)
         if self.class_embedding is not None:
@@ -358,7 +358,8 @@ class TabularDiffusion(nn.Module):
         Layout of the data matrix (continuous spans of width 1, discrete
         one-hot spans: categories and missing-value flags).
     denoiser : nn.Module
-        ``denoiser(x_t, t, context)`` gives, for each row, the predicted
+        ``denoiser(x_t, t, context)`` (``t`` of shape ``(n,)``, or ``(1,)``:
+        one timestep for all rows) gives, for each row, the predicted
         noise of the continuous values and the logits of ``x_0`` of the
         discrete spans, laid out as the row; ``denoiser.embed(x, t,
         context)`` its features (for :meth:`embed`).
@@ -504,7 +505,8 @@ class TabularDiffusion(nn.Module):
         ``unconditional + w (conditional - unconditional)`` on the noise and
         on the log-probabilities of ``x_0``.
         """
-        t = torch.full((x_t.shape[0],), t, device=x_t.device) if isinstance(t, int) else t
+        # One timestep for all rows (sampling): the denoiser broadcasts its embedding.
+        t = torch.full((1,), t, device=x_t.device) if isinstance(t, int) else t
         denoiser = self._denoiser()
         if context is None or guidance_scale == 1.0:
             out = denoiser(x_t, t, context)
@@ -512,7 +514,8 @@ class TabularDiffusion(nn.Module):
             logits = logits.log_softmax(-1) if self.n_discrete else logits
         else:
             none = torch.full_like(context, denoiser.n_classes)
-            both = denoiser(torch.cat([x_t, x_t]), torch.cat([t, t]), torch.cat([context, none]))
+            times = t if t.shape[0] == 1 else torch.cat([t, t])
+            both = denoiser(torch.cat([x_t, x_t]), times, torch.cat([context, none]))
             eps_both, logits_both = self.split(both)
             conditional, unconditional = eps_both.chunk(2)
             eps = unconditional + guidance_scale * (conditional - unconditional)
