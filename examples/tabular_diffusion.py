@@ -18,7 +18,7 @@ Then two things one model does without refitting:
   ``sample(n, y=...)`` draws rows of a species, with classifier-free guidance
   ``guidance_scale`` (above 1: more typical of the species).
 
-Run: ``python examples/tabular_diffusion.py`` (about a minute on one CPU core).
+Run: ``python examples/tabular_diffusion.py`` (about 30 s of CPU time on one core).
 """
 
 import pandas as pd
