@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
 from ...base import ClassContextMixin, LatentMixin
@@ -320,7 +321,7 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
         random_state, n_jobs
             As in :meth:`skgen.base.BaseGenerator.sample`.
         conditions : dict or None, default=None
-            ``{{column: value}}`` on discrete columns (``None`` or NaN asks for
+            ``{column: value}`` on discrete columns (``None`` or NaN asks for
             a missing value): every row has these values, drawn exactly by
             inpainting (no rejection).
 
@@ -332,8 +333,6 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
             return super().sample(
                 n_samples, y=y, random_state=random_state, n_jobs=n_jobs, **params
             )
-        from sklearn.utils.validation import check_is_fitted
-
         check_is_fitted(self)
         checked = self._check_conditions(conditions)
         known = self._inpainting_target(checked)
