@@ -49,8 +49,13 @@ from bench_vae_tvae import (  # noqa: E402
 def fit_diffusion(train, epochs, seed, args):
     from skgen import DiffusionModel
 
+    params = {} if args.diffusion_batch_size is None else {"batch_size": args.diffusion_batch_size}
     model = DiffusionModel(
-        n_sampling_steps=args.sampling_steps, max_epochs=epochs, device="cpu", random_state=seed
+        n_sampling_steps=args.sampling_steps,
+        max_epochs=epochs,
+        device="cpu",
+        random_state=seed,
+        **params,
     )
     start = time.perf_counter()
     model.fit(train)
@@ -95,6 +100,7 @@ def main():
         "--models", nargs="+", default=["DiffusionModel", "skgen VAE", "TVAE", "CTGAN"]
     )
     parser.add_argument("--sampling-steps", type=int, default=100)
+    parser.add_argument("--diffusion-batch-size", type=int, default=None, help="default: its own")
     # The VAE benchmark's settings of skgen VAE (read by its fit_skgen).
     parser.add_argument("--latent", type=int, default=16)
     parser.add_argument("--hidden", type=int, nargs="+", default=[128, 128])
