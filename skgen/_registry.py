@@ -11,6 +11,7 @@ MODELS = {
     "BayesianNetwork": "skgen.graphical.bayesian_network",
     "BernoulliRBM": "skgen.neural.energy.rbm",
     "CategoricalHMM": "skgen.graphical.hmm",
+    "DiffusionModel": "skgen.neural.diffusion.diffusion_model",
     "EnergyModel": "skgen.neural.energy.energy_model",
     "GAN": "skgen.neural.adversarial.gan",
     "GaussianBernoulliRBM": "skgen.neural.energy.rbm",

@@ -29,6 +29,19 @@ FAST_PARAMS = {
         "batch_size": 32,
         "lr": 0.01,
     },
+    # Enough training for ClassConditional's checks on one model with a class context
+    # (tests/test_applications_all_estimators.py); mild guidance separates the classes.
+    "DiffusionModel": {
+        "hidden_layer_sizes": (32, 32),
+        "embedding_dim": 16,
+        "n_steps": 10,
+        "n_sampling_steps": 10,
+        "n_score_steps": 10,
+        "guidance_scale": 1.5,
+        "max_epochs": 8,
+        "batch_size": 32,
+        "lr": 1e-2,
+    },
     "NGramLM": {"order": 3, "n_features": 64},
     "TransformerLM": {
         "n_layers": 1,

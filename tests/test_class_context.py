@@ -7,7 +7,7 @@ from scipy.special import logsumexp
 from torch import nn
 
 import skgen.base
-from skgen import ClassConditional
+from skgen import ClassConditional, DiffusionModel
 from skgen.base import ClassContextMixin
 from skgen.neural import NeuralGenerator
 
@@ -79,7 +79,22 @@ class DeepConditionalGaussian(ClassContextMixin, NeuralGenerator):
         return module.log_prob(**x) if isinstance(x, dict) else module.log_prob(x)
 
 
-MODELS = [ConditionalDiagonalGaussian, DeepConditionalGaussian]
+class SmallDiffusionModel(DiffusionModel):
+    """A small DiffusionModel, trained long enough to place the classes (slow: 6 s a fit)."""
+
+    def __init__(self, *, random_state=None):
+        super().__init__(
+            (64, 64), n_steps=50, n_sampling_steps=50, n_score_steps=5, max_epochs=100,
+            batch_size=32, random_state=random_state,
+        )  # fmt: skip
+
+
+MODELS = [
+    ConditionalDiagonalGaussian,
+    DeepConditionalGaussian,
+    # tests/test_diffusion.py checks its class context in the default run, on one shared fit.
+    pytest.param(SmallDiffusionModel, id="DiffusionModel", marks=pytest.mark.slow),
+]
 
 
 @pytest.mark.parametrize("Model", MODELS)
