@@ -12,6 +12,7 @@ MODELS = {
     "CategoricalHMM": "skgen.graphical.hmm",
     "GMMHMM": "skgen.graphical.hmm",
     "BernoulliRBM": "skgen.neural.energy.rbm",
+    "ConvVAE": "skgen.neural.image.conv_vae",
     "EnergyModel": "skgen.neural.energy.energy_model",
     "GaussianBernoulliRBM": "skgen.neural.energy.rbm",
     "GaussianCopula": "skgen.density",
@@ -19,6 +20,7 @@ MODELS = {
     "GaussianMixture": "skgen.mixture",
     "KernelDensity": "skgen.density",
     "NGramLM": "skgen.graphical.ngram",
+    "PixelCNN": "skgen.neural.image.pixelcnn",
     "TransformerLM": "skgen.neural.sequence.transformer_lm",
     "VAE": "skgen.neural.latent.vae",
 }

@@ -1,6 +1,7 @@
 """The image kind: arrays of images, 8-bit or any numeric dtype."""
 
 import numpy as np
+from scipy import sparse
 from sklearn.utils.validation import check_array, validate_data
 
 from ..utils._noise import row_keyed_uniform
@@ -63,8 +64,12 @@ class ImageCodec:
         self.table_view = table_view
 
     def _validate(self, estimator, X, reset):
+        if sparse.issparse(X):
+            raise TypeError(
+                "Sparse input is not supported for images; pass a dense array (X.toarray())."
+            )
         X = np.asarray(X)
-        if X.ndim == 2:
+        if X.ndim <= 2:  # rows of pixels (and 1-D input, rejected with scikit-learn's message)
             X = validate_data(estimator, X, reset=reset, dtype=None)
         elif reset:
             estimator.n_features_in_ = int(np.prod(X.shape[1:]))
