@@ -3,7 +3,7 @@
 import torch
 from torch import nn
 
-__all__ = ["ClassEmbedding", "ConvDecoder", "ConvEncoder", "downsampled_sizes"]
+__all__ = ["ClassEmbedding", "ConvClassifier", "ConvDecoder", "ConvEncoder", "downsampled_sizes"]
 
 
 def downsampled_sizes(height, width, n_stages):
@@ -96,3 +96,29 @@ class ConvDecoder(nn.Module):
             h = self.activation(up(h, output_size=size))
         out = self.out(h)
         return out.reshape(*lead, *out.shape[1:])
+
+
+class ConvClassifier(nn.Module):
+    """A small convolutional classifier: :class:`ConvEncoder` features, then a linear layer.
+
+    ``features(x)`` are the penultimate activations (what image metrics
+    compare); ``loss(x, label)`` is the cross-entropy, for
+    :class:`skgen.neural.GenerativeNet`.
+    """
+
+    loss_terms = ("cross_entropy",)
+
+    def __init__(self, image_shape, channels, n_features, n_classes):
+        super().__init__()
+        self.encoder = ConvEncoder(image_shape, channels, n_features)
+        self.activation = nn.SiLU()
+        self.head = nn.Linear(n_features, n_classes)
+
+    def features(self, x):
+        return self.activation(self.encoder(x))
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+    def loss(self, x, label):
+        return {"cross_entropy": nn.functional.cross_entropy(self(x), label)}
