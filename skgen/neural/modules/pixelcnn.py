@@ -110,9 +110,9 @@ class PixelCNNModule(nn.Module):
 
     def features(self, x, context=None):
         """The horizontal stack's last feature maps, ``(n, channels, H, W)``."""
-        label = self.label(context, len(x), x) if self.label.table is not None else None
-        if context is None:
-            label = None
+        label = None
+        if context is not None and self.label.table is not None:
+            label = self.label(context, len(x), x)
         v, h = self.first_vertical(x), self.first_horizontal(x)
         for layer in self.layers:
             v, h = layer(v, h, label)
@@ -134,13 +134,18 @@ class PixelCNNModule(nn.Module):
         return self.features(x, context).mean(dim=(2, 3))
 
     def sample(self, n_samples, generator, context=None):
-        """Ancestral sampling, one pixel (all its channels) at a time in raster order."""
+        """Ancestral sampling, one pixel (all its channels) at a time in raster order.
+
+        The outputs of row ``i`` depend on rows ``<= i`` only, so each step
+        runs the network on the rows down to the current one.
+        """
         n_channels, height, width = self.image_shape
         weight = self.out.weight
         x = torch.zeros(n_samples, *self.image_shape, dtype=weight.dtype, device=weight.device)
         for i in range(height):
             for j in range(width):
-                params = self.parameters_of_pixels(x, context)[:, :, i : i + 1, j : j + 1]
+                params = self.parameters_of_pixels(x[:, :, : i + 1], context)
+                params = params[:, :, i : i + 1, j : j + 1]
                 x[:, :, i : i + 1, j : j + 1] = logistic_mixture_sample(
                     params, n_channels, self.n_levels, generator
                 )

