@@ -19,6 +19,7 @@ from sklearn.cluster import KMeans
 from sklearn.utils import column_or_1d
 from sklearn.utils.validation import check_is_fitted
 
+from ..preprocessing._image import image_shape_of_rows
 from ..utils import seed_from
 from ..utils._sklearn import Interval, _fit_context
 from ._distances import _gaussian_frechet, inception_score
@@ -38,14 +39,7 @@ def as_images(X, image_shape=None, *, name="X"):
     if X.ndim == 2:
         if image_shape is None:
             raise ValueError(f"{name} is 2-D: give image_shape=(H, W) or (C, H, W) of its rows.")
-        shape = tuple(int(s) for s in image_shape)
-        shape = shape if len(shape) == 3 else (1,) + shape
-        if int(np.prod(shape)) != X.shape[1]:
-            raise ValueError(
-                f"image_shape={tuple(image_shape)} has {int(np.prod(shape))} pixels but the "
-                f"rows of {name} have {X.shape[1]}."
-            )
-        X = X.reshape((len(X),) + shape)
+        X = X.reshape((len(X),) + image_shape_of_rows(image_shape, X.shape[1], name))
     elif X.ndim == 3:
         X = X[:, None]
     elif X.ndim != 4:
