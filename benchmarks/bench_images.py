@@ -98,7 +98,7 @@ def models(dataset, epochs_scale):
             # Chosen among (1, 2 full; 4, 8 diag) x reg_covar on a validation split of train.
             "GaussianMixture": PerClass(
                 GaussianMixture(
-                    n_components=4, covariance_type="diag", reg_covar=1e-3, random_state=0
+                    n_components=4, covariance_type="diag", reg_covar=1e-2, random_state=0
                 )  # fmt: skip
             ),
         }
