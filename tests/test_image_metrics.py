@@ -9,6 +9,7 @@ import subprocess
 
 import numpy as np
 import pytest
+import torch
 
 from skgen.metrics import ImageFeatureExtractor, evaluate, image_feature_extractor, image_scores
 
@@ -56,6 +57,15 @@ def test_scores_of_real_against_itself_and_against_noise(extractor):
     assert bad["precision"] < held_out["precision"] and bad["inception_score"] < 1.5
     one_class = image_scores(X, X[y == 0], extractor=extractor)
     assert one_class["inception_score"] < 1.2 and one_class["coverage"] < 0.7  # no diversity
+
+
+def test_extractor_is_reproducible_and_leaves_global_generators_alone():
+    X, y = _two_class_images(60)
+    state = torch.random.get_rng_state()
+    params = dict(channels=(4,), n_features=4, max_epochs=1, random_state=3)
+    first = ImageFeatureExtractor(**params).fit(X, y).transform(X[:5])
+    np.testing.assert_array_equal(first, ImageFeatureExtractor(**params).fit(X, y).transform(X[:5]))
+    assert torch.equal(torch.random.get_rng_state(), state)
 
 
 def test_extractor_is_cached_per_dataset():

@@ -166,10 +166,10 @@ class ImageFeatureExtractor(TransformerMixin, BaseEstimator):
             raise ValueError(f"y has {len(y)} labels for {len(images)} images.")
         self.classes_, codes = np.unique(y, return_inverse=True)
         device = _resolve_device(self.device)
-        module = ConvClassifier(
-            images.shape[1:], tuple(self.channels), self.n_features, len(self.classes_)
-        )
-        with _seeded_torch(seed, device):
+        with _seeded_torch(seed, device):  # weight initialisation and batch order
+            module = ConvClassifier(
+                images.shape[1:], tuple(self.channels), self.n_features, len(self.classes_)
+            )
             self.net_ = GenerativeNet(
                 module, max_epochs=self.max_epochs, batch_size=self.batch_size, lr=self.lr,
                 optimizer=__import__("torch").optim.Adam, device=device,
