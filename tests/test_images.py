@@ -8,6 +8,7 @@ import torch
 from scipy.special import logsumexp
 
 from skgen import ClassConditional, ConvVAE, PixelCNN
+from skgen.augmentation import GenerativeResampler
 
 torch.set_num_threads(1)
 
@@ -108,3 +109,12 @@ def test_convvae_class_conditional_decoding(binary_images, conv_vae):
     assert model.inverse_transform(Z, y=y[:4]).shape == (4, 2, 2)
     with pytest.raises(ValueError, match="needs y"):
         model.inverse_transform(Z)
+
+
+def test_generative_resampler_balances_classes_with_generated_images(binary_images):
+    X, y = binary_images
+    rows, labels = X.reshape(len(X), 4)[: 150 + 30], np.r_[np.zeros(150), np.ones(30)]
+    generator = ConvVAE(n_components=2, channels=(4,), image_shape=(2, 2), **FAST)
+    X_new, y_new = GenerativeResampler(generator, random_state=0).fit_resample(rows, labels)
+    assert np.bincount(y_new.astype(int)).tolist() == [150, 150]
+    assert set(np.unique(X_new[len(rows) :])) <= {0, 1}  # whole pixel values, as in fit
