@@ -18,6 +18,7 @@ from .metrics._figures import (
     _require_matplotlib,
     plot_association_heatmaps,
     plot_column_distributions,
+    plot_image_grid,
     plot_projection,
 )
 
@@ -25,6 +26,7 @@ __all__ = [
     "plot_association_heatmaps",
     "plot_bayesian_network",
     "plot_column_distributions",
+    "plot_image_grid",
     "plot_projection",
 ]
 

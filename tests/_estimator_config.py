@@ -72,6 +72,9 @@ FAST_PARAMS = {
         "n_ais_chains": 20,
         "n_ais_steps": 50,
     },
+    # Image models (issue 16): a few feature maps, two epochs.
+    "ConvVAE": {"n_components": 2, "channels": (4,), "max_epochs": 2, "batch_size": 32},
+    "PixelCNN": {"channels": 4, "n_layers": 1, "max_epochs": 2, "batch_size": 32},
     "EnergyModel": {
         "hidden_layer_sizes": (16, 16),
         "max_epochs": 3,

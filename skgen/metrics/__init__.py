@@ -14,6 +14,7 @@ from ._fidelity import (
     detection_score,
     precision_recall_density_coverage,
 )
+from ._images import ImageFeatureExtractor, image_feature_extractor, image_scores
 from ._likelihood import bits_per_character, bits_per_dim, mean_log_likelihood, perplexity
 from ._privacy import (
     dcr_ratio,
@@ -27,6 +28,7 @@ from ._utility import tstr_score
 
 __all__ = [
     "EvaluationReport",
+    "ImageFeatureExtractor",
     "PenultimateFeatures",
     "bits_per_character",
     "bits_per_dim",
@@ -38,6 +40,8 @@ __all__ = [
     "evaluate",
     "exact_copy_rate",
     "frechet_distance",
+    "image_feature_extractor",
+    "image_scores",
     "inception_score",
     "make_generative_scorer",
     "mean_log_likelihood",

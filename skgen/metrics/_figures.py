@@ -10,7 +10,12 @@ matplotlib is imported only when a function is called.
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_column_distributions", "plot_association_heatmaps", "plot_projection"]
+__all__ = [
+    "plot_association_heatmaps",
+    "plot_column_distributions",
+    "plot_image_grid",
+    "plot_projection",
+]
 
 _REAL_COLOR, _FAKE_COLOR = "#1f77b4", "#ff7f0e"
 
@@ -246,4 +251,63 @@ def plot_projection(real, synthetic, *, max_points=2000, random_state=0, figure=
     ax.set_ylabel(f"PC 2 ({ratio[1]:.0%})" if n_components == 2 else "")
     ax.legend(markerscale=3)
     ax.set_title("2-D projection (PCA of real rows)", fontsize=10)
+    return figure
+
+
+def _tile(images, n_rows, n_columns):
+    """A grid of ``(n, C, H, W)`` images scaled to [0, 1], as one ``(rows*H, columns*W[, 3])`` array."""
+    n, channels, height, width = images.shape
+    grid = np.ones((n_rows * (height + 1) - 1, n_columns * (width + 1) - 1, channels))
+    for index in range(min(n, n_rows * n_columns)):
+        row, column = divmod(index, n_columns)
+        top, left = row * (height + 1), column * (width + 1)
+        grid[top : top + height, left : left + width] = images[index].transpose(1, 2, 0)
+    return grid[..., 0] if channels == 1 else grid[..., :3] if channels >= 3 else grid[..., 0]
+
+
+def plot_image_grid(real, synthetic, *, n_images=64, image_shape=None, random_state=0, figure=None):
+    """Real and synthetic images side by side, each as a grid.
+
+    Both are drawn on the real images' pixel range (grey levels for one
+    channel, RGB for three or more: the first three channels).
+
+    Parameters
+    ----------
+    real, synthetic : images (n, H, W) or (n, C, H, W), or rows with ``image_shape``
+    n_images : int, default=64
+        Images drawn from each (a random subset, without replacement).
+    image_shape : tuple, default=None
+    random_state : int, default=0
+    figure : matplotlib Figure, default=None
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from matplotlib.figure import Figure
+    >>> from skgen.plotting import plot_image_grid
+    >>> X = np.random.default_rng(0).integers(0, 256, size=(20, 8, 8)).astype(np.uint8)
+    >>> len(plot_image_grid(X, X[::-1], figure=Figure()).axes)
+    2
+    """
+    from ._images import as_images
+
+    real = as_images(real, image_shape, name="real")
+    synthetic = as_images(synthetic, image_shape, name="synthetic")
+    low, high = real.min(), real.max()
+    rng = np.random.default_rng(random_state)
+    side = int(np.ceil(np.sqrt(min(n_images, max(len(real), len(synthetic))))))
+    figure = _new_figure(figure, (10, 5.4))
+    axes = figure.subplots(1, 2)
+    for ax, images, title in ((axes[0], real, "real"), (axes[1], synthetic, "generated")):
+        chosen = rng.choice(len(images), size=min(n_images, len(images)), replace=False)
+        scaled = np.clip((images[np.sort(chosen)] - low) / ((high - low) or 1.0), 0.0, 1.0)
+        ax.imshow(
+            _tile(scaled, side, side), cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest"
+        )
+        ax.set_title(f"{title} ({len(images)} images)", fontsize=10)
+        ax.set_axis_off()
     return figure

@@ -16,6 +16,7 @@ from ._fidelity import (
     detection_score,
     precision_recall_density_coverage,
 )
+from ._images import as_images, image_feature_extractor, image_scores
 from ._privacy import (
     distance_to_closest_record,
     exact_copy_rate,
@@ -46,15 +47,27 @@ class EvaluationReport:
         The tables compared (kept for the figures).
     seconds : float
         Time taken by :func:`evaluate`.
+    features : tuple of two ndarrays or None
+        For images: the feature network's features of the real and the
+        synthetic images (``real`` and ``synthetic`` then hold the images,
+        ``(n, C, H, W)``, and the column tables are empty).
     """
 
-    def __init__(self, scores, column_shapes, column_pairs, real, synthetic, seconds):
+    def __init__(
+        self, scores, column_shapes, column_pairs, real, synthetic, seconds, features=None
+    ):
         self.scores = scores
         self.column_shapes = column_shapes
         self.column_pairs = column_pairs
         self.real = real
         self.synthetic = synthetic
         self.seconds = seconds
+        self.features = features
+
+    @property
+    def is_images(self):
+        """Whether the report compares images."""
+        return self.features is not None
 
     def __getitem__(self, metric):
         """The value of one metric, e.g. ``report["detection_score"]``."""
@@ -65,10 +78,17 @@ class EvaluationReport:
 
     def summary(self):
         """Plain-text summary: every score with its direction, and the weakest columns."""
-        lines = [
-            f"skgen evaluation: {len(self.real)} real rows vs {len(self.synthetic)} synthetic rows, "
-            f"{self.real.shape[1]} columns ({self.seconds:.1f} s)"
-        ]
+        if self.is_images:
+            shape = " x ".join(str(s) for s in self.real.shape[1:])
+            lines = [
+                f"skgen evaluation: {len(self.real)} real images vs {len(self.synthetic)} "
+                f"synthetic images, {shape} ({self.seconds:.1f} s)"
+            ]
+        else:
+            lines = [
+                f"skgen evaluation: {len(self.real)} real rows vs {len(self.synthetic)} synthetic "
+                f"rows, {self.real.shape[1]} columns ({self.seconds:.1f} s)"
+            ]
         for group, rows in self.scores.groupby("group", sort=False):
             lines.append("")
             lines.append(f"{group.upper()}")
@@ -76,6 +96,8 @@ class EvaluationReport:
                 lines.append(
                     f"  {row.metric:<36} {row.value:>10.4f}   ({row.better} is better, {row.range})"
                 )
+        if self.is_images:
+            return "\n".join(lines)
         weakest = self.column_shapes.sort_values("score").head(3)
         lines.append("")
         lines.append(
@@ -95,11 +117,15 @@ class EvaluationReport:
     def plot(self, *, max_columns=24):
         """Figures: per-column distributions, association heat maps, 2-D projection.
 
+        For images: real and generated images side by side, and the 2-D
+        projection of the feature network's features.
+
         Needs matplotlib (``pip install "skgen[plot]"``).
 
         Returns
         -------
-        dict of matplotlib Figures with keys ``"columns"``, ``"associations"``, ``"projection"``.
+        dict of matplotlib Figures with keys ``"columns"``, ``"associations"``,
+        ``"projection"`` (images: ``"images"``, ``"projection"``).
         """
         return self._figures(None, max_columns)
 
@@ -107,6 +133,11 @@ class EvaluationReport:
         from . import _figures as plotting
 
         new = figure_factory or (lambda: None)
+        if self.is_images:
+            return {
+                "images": plotting.plot_image_grid(self.real, self.synthetic, figure=new()),
+                "projection": plotting.plot_projection(*self.features, figure=new()),
+            }
         return {
             "columns": plotting.plot_column_distributions(
                 self.real, self.synthetic, max_columns=max_columns, figure=new()
@@ -144,9 +175,11 @@ class EvaluationReport:
             figures_html = '<p class="note">Figures need matplotlib: <code>pip install "skgen[plot]"</code>.</p>'
         else:
             titles = {
+                "images": "Real and generated images",
                 "columns": "Column distributions",
                 "associations": "Pairwise association (Pearson r / Cramér's V)",
-                "projection": "2-D projection",
+                "projection": "2-D projection"
+                + (" of the feature network's features" if self.is_images else ""),
             }
             for key, figure in self._figures(Figure, max_columns).items():
                 buffer = io.BytesIO()
@@ -156,17 +189,21 @@ class EvaluationReport:
         summary_table = self.scores.to_html(
             index=False, float_format=lambda v: f"{v:.4f}", border=0
         )
-        shapes = self.column_shapes.reset_index().to_html(
-            index=False, float_format=lambda v: f"{v:.4f}", border=0
-        )
-        pairs = self.column_pairs.sort_values("score").head(30)
-        pairs = pairs.to_html(index=False, float_format=lambda v: f"{v:.4f}", border=0, na_rep="")
+        columns = ""
+        if not self.is_images:
+            shapes = self.column_shapes.reset_index().to_html(
+                index=False, float_format=lambda v: f"{v:.4f}", border=0
+            )
+            pairs = self.column_pairs.sort_values("score").head(30)
+            pairs = pairs.to_html(
+                index=False, float_format=lambda v: f"{v:.4f}", border=0, na_rep=""
+            )
+            columns = _COLUMNS_TEMPLATE.format(shapes=shapes, pairs=pairs)
         document = _HTML_TEMPLATE.format(
             title=html.escape(self.summary().splitlines()[0]),
             scores=summary_table,
             figures=figures_html,
-            shapes=shapes,
-            pairs=pairs,
+            columns=columns,
         )
         if path is not None:
             with open(path, "w", encoding="utf-8") as handle:
@@ -187,11 +224,14 @@ img {{ max-width: 100%; }} .note {{ background: #fff3cd; padding: 0.5em; }}
 <h2>Scores</h2>
 {scores}
 {figures}
-<h2>Column shapes</h2>
+{columns}
+</body></html>
+"""
+
+_COLUMNS_TEMPLATE = """<h2>Column shapes</h2>
 {shapes}
 <h2>Column pairs (30 least similar)</h2>
 {pairs}
-</body></html>
 """
 
 # metric -> (group, better, range, meaning)
@@ -261,7 +301,31 @@ _DESCRIPTIONS = {
 }
 
 
-def evaluate(real, synthetic, *, train=None, target=None, random_state=0):
+# Image metrics: computed on a small CNN trained on the real images (not Inception).
+_IMAGE_DESCRIPTIONS = {
+    "frechet_distance": (
+        "distance",
+        "lower",
+        "[0, inf)",
+        "Gaussian Frechet distance of the feature network's features (not FID)",
+    ),
+    "inception_score": (
+        "fidelity",
+        "higher",
+        "[1, n_classes]",
+        "exp E KL(p(y|x) || p(y)) under the feature network (not the published IS)",
+    ),
+}
+
+
+def _is_images(X, image_shape):
+    return image_shape is not None or (
+        not hasattr(X, "iloc") and hasattr(X, "ndim") and X.ndim in (3, 4)
+    )
+
+
+def evaluate(real, synthetic, *, train=None, target=None, y=None, image_shape=None,
+             random_state=0):  # fmt: skip
     """Evaluate synthetic data against real data: fidelity, distances, utility, privacy.
 
     Parameters
@@ -279,7 +343,19 @@ def evaluate(real, synthetic, *, train=None, target=None, random_state=0):
         Enables the utility scores: a model predicting ``target`` is trained
         on synthetic rows (TSTR) and, with ``train``, on real training rows
         (TRTR), and tested on ``real``.
+    y : array-like, default=None
+        For images: class labels of ``real``, which the feature network
+        learns to predict (default: k-means clusters of the pixels).
+    image_shape : tuple, default=None
+        For images given as rows of pixels: ``(H, W)`` or ``(C, H, W)``.
+        Arrays ``(n, H, W)`` and ``(n, C, H, W)`` are images without it.
     random_state : int, default=0
+
+    Images are compared on the features of a small CNN that skgen trains on
+    ``real`` (:func:`~skgen.metrics.image_scores`: Fréchet distance,
+    inception score, precision/recall/density/coverage; not Inception-based
+    FID/IS), with the privacy scores on the pixels when ``train`` is given;
+    the report shows real and generated images side by side.
 
     Returns
     -------
@@ -298,6 +374,8 @@ def evaluate(real, synthetic, *, train=None, target=None, random_state=0):
     True
     """
     start = time.perf_counter()
+    if _is_images(real, image_shape):
+        return _evaluate_images(real, synthetic, train, y, image_shape, random_state, start)
     names = ["real", "synthetic"] + (["train"] if train is not None else [])
     tables = frames(real, synthetic, *([train] if train is not None else []), names=names)
     real, fake = tables[0], tables[1]
@@ -322,22 +400,57 @@ def evaluate(real, synthetic, *, train=None, target=None, random_state=0):
         if train is not None:
             values["trtr"] = tstr_score(real, train, target, random_state=random_state)
     if train is not None:
-        synthetic_dcr = distance_to_closest_record(fake, train)
-        holdout_dcr = distance_to_closest_record(real, train)
-        values["dcr_ratio"] = ratio_of_mean_dcr(synthetic_dcr, holdout_dcr)
-        values["median_dcr_synthetic"] = np.median(synthetic_dcr)
-        values["median_dcr_holdout"] = np.median(holdout_dcr)
-        values["exact_copy_rate"] = exact_copy_rate(train, fake)
-        values["exact_copy_rate_holdout"] = exact_copy_rate(train, real)
-        values["membership_inference_advantage"] = membership_inference_advantage(
+        values.update(_privacy_scores(real, fake, train, random_state))
+    return EvaluationReport(
+        _score_table(values), shapes, pairs, real, fake, time.perf_counter() - start
+    )
+
+
+def _privacy_scores(real, fake, train, random_state):
+    """Distances to the closest training record, exact copies, membership inference."""
+    synthetic_dcr = distance_to_closest_record(fake, train)
+    holdout_dcr = distance_to_closest_record(real, train)
+    return {
+        "dcr_ratio": ratio_of_mean_dcr(synthetic_dcr, holdout_dcr),
+        "median_dcr_synthetic": np.median(synthetic_dcr),
+        "median_dcr_holdout": np.median(holdout_dcr),
+        "exact_copy_rate": exact_copy_rate(train, fake),
+        "exact_copy_rate_holdout": exact_copy_rate(train, real),
+        "membership_inference_advantage": membership_inference_advantage(
             train, fake, real, random_state=random_state
-        )
+        ),
+    }
+
+
+def _score_table(values, descriptions=None):
+    descriptions = {**_DESCRIPTIONS, **(descriptions or {})}
     rows = [
-        (*_DESCRIPTIONS[name][:1], name, float(value), *_DESCRIPTIONS[name][1:])
+        (*descriptions[name][:1], name, float(value), *descriptions[name][1:])
         for name, value in values.items()
     ]
-    scores = pd.DataFrame(rows, columns=["group", "metric", "value", "better", "range", "meaning"])
-    return EvaluationReport(scores, shapes, pairs, real, fake, time.perf_counter() - start)
+    return pd.DataFrame(rows, columns=["group", "metric", "value", "better", "range", "meaning"])
+
+
+def _evaluate_images(real, synthetic, train, y, image_shape, random_state, start):
+    real = as_images(real, image_shape, name="real")
+    fake = as_images(synthetic, image_shape, name="synthetic")
+    extractor = image_feature_extractor(real, y, random_state=random_state)
+    values = image_scores(real, fake, extractor=extractor, random_state=random_state)
+    if train is not None:
+        rows = as_images(train, image_shape, name="train")
+        values.update(
+            _privacy_scores(*(a.reshape(len(a), -1) for a in (real, fake, rows)), random_state)
+        )
+    features = (extractor.transform(real), extractor.transform(fake))
+    return EvaluationReport(
+        _score_table(values, _IMAGE_DESCRIPTIONS),
+        pd.DataFrame(columns=["score"]),
+        _empty_pairs(),
+        real,
+        fake,
+        time.perf_counter() - start,
+        features=features,
+    )
 
 
 def _empty_pairs():

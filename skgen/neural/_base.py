@@ -187,7 +187,10 @@ class NeuralGenerator(BaseGenerator):
         return self
 
     def _encoder_params(self):
-        return {"continuous": getattr(self, "continuous", "standard"), "random_state": self.random_state}
+        return {
+            "continuous": getattr(self, "continuous", "standard"),
+            "random_state": self.random_state,
+        }
 
     def _fit(self, data, seed, epochs=None, context=None):
         self._prepare(data)

@@ -27,5 +27,7 @@ class NeuralLatentMixin(LatentMixin):
                 f"Expected latent points with {module.n_components} columns, got {Z.shape[1]}."
             )
         with torch.no_grad():
-            decoded = module.decode(torch.as_tensor(Z, dtype=torch.float64, device=self.net_.device))
+            decoded = module.decode(
+                torch.as_tensor(Z, dtype=torch.float64, device=self.net_.device)
+            )
         return self._model_output(np.asarray(decoded.cpu().numpy()))

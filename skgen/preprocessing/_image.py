@@ -1,12 +1,13 @@
 """The image kind: arrays of images, 8-bit or any numeric dtype."""
 
 import numpy as np
+from scipy import sparse
 from sklearn.utils.validation import check_array, validate_data
 
 from ..utils._noise import row_keyed_uniform
 from ._table import as_view
 
-__all__ = ["ImageCodec", "is_image_array"]
+__all__ = ["ImageCodec", "image_shape_of_rows", "is_image_array"]
 
 
 def is_image_array(X, *, rows):
@@ -21,6 +22,18 @@ def is_image_array(X, *, rows):
         except (TypeError, ValueError):  # ragged nesting: not an image array
             return False
     return ndim in (3, 4) or (rows and ndim == 2)
+
+
+def image_shape_of_rows(image_shape, n_features, name="X"):
+    """``(C, H, W)`` of rows of ``n_features`` pixels, from ``image_shape`` ``(H, W)`` or ``(C, H, W)``."""
+    shape = tuple(int(s) for s in image_shape)
+    shape = shape if len(shape) == 3 else (1,) + shape
+    if int(np.prod(shape)) != n_features:
+        raise ValueError(
+            f"image_shape={tuple(image_shape)} has {int(np.prod(shape))} pixels "
+            f"but the rows of {name} have {n_features} features."
+        )
+    return shape
 
 
 class ImageCodec:
@@ -63,8 +76,12 @@ class ImageCodec:
         self.table_view = table_view
 
     def _validate(self, estimator, X, reset):
+        if sparse.issparse(X):
+            raise TypeError(
+                "Sparse input is not supported for images; pass a dense array (X.toarray())."
+            )
         X = np.asarray(X)
-        if X.ndim == 2:
+        if X.ndim <= 2:  # rows of pixels (and 1-D input, rejected with scikit-learn's message)
             X = validate_data(estimator, X, reset=reset, dtype=None)
         elif reset:
             estimator.n_features_in_ = int(np.prod(X.shape[1:]))
@@ -85,14 +102,7 @@ class ImageCodec:
         shape = getattr(estimator, "image_shape", None)
         if shape is None:
             return (1, 1, X.shape[1])
-        shape = tuple(int(s) for s in shape)
-        shape = shape if len(shape) == 3 else (1,) + shape
-        if int(np.prod(shape)) != X.shape[1]:
-            raise ValueError(
-                f"image_shape={tuple(estimator.image_shape)} has {int(np.prod(shape))} pixels "
-                f"but the rows of X have {X.shape[1]} features."
-            )
-        return shape
+        return image_shape_of_rows(shape, X.shape[1])
 
     def fit(self, estimator, X, *, lengths=None, seed=0):
         X, flat = self._validate(estimator, X, reset=True)

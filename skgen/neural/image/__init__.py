@@ -1,0 +1,1 @@
+"""Convolutional image models: a convolutional VAE and a gated PixelCNN."""

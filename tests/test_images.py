@@ -1,0 +1,120 @@
+"""Image models (ConvVAE, PixelCNN): truth tests on image spaces small enough to enumerate."""
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+from scipy.special import logsumexp
+
+from skgen import ClassConditional, ConvVAE, PixelCNN
+from skgen.augmentation import GenerativeResampler
+
+torch.set_num_threads(1)
+
+#: Every 2x2 binary image.
+ALL_2X2 = np.array(list(itertools.product([0, 1], repeat=4)), dtype=np.uint8).reshape(16, 2, 2)
+
+
+FAST = dict(max_epochs=15, batch_size=300, lr=0.05)  # full-batch steps: cheap
+PIXELCNN = dict(channels=8, n_layers=2, **FAST)
+
+
+@pytest.fixture(scope="module")
+def binary_images():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, size=300)
+    # Class 0: a bright top row; class 1: a bright diagonal; pixels flip with p=0.1.
+    prototypes = np.array([[[1, 1], [0, 0]], [[1, 0], [0, 1]]], dtype=np.uint8)
+    flips = (rng.random((300, 2, 2)) < 0.1).astype(np.uint8)
+    return prototypes[y] ^ flips, y
+
+
+@pytest.fixture(scope="module")
+def pixelcnn(binary_images):
+    X, y = binary_images
+    return PixelCNN(**PIXELCNN, random_state=0).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def conv_vae(binary_images):
+    X, y = binary_images
+    return ConvVAE(n_components=2, channels=(8,), **FAST, random_state=0).fit(X, y)
+
+
+def test_pixelcnn_probabilities_of_all_images_sum_to_one(pixelcnn):
+    for label in (0, 1):
+        log_p = pixelcnn.score_samples(ALL_2X2, y=np.full(16, label))
+        assert np.exp(logsumexp(log_p)) == pytest.approx(1.0, abs=1e-9)
+    assert np.exp(logsumexp(pixelcnn.score_samples(ALL_2X2))) == pytest.approx(1.0, abs=1e-9)
+
+
+def test_pixelcnn_samples_follow_its_probabilities(pixelcnn):
+    """Ancestral samples of one class: image frequencies match exp(score_samples)."""
+    samples = pixelcnn.sample(3000, y=1, random_state=0)
+    codes = samples.reshape(len(samples), 4) @ np.array([8, 4, 2, 1])
+    frequencies = np.bincount(codes, minlength=16) / len(samples)
+    probabilities = np.exp(pixelcnn.score_samples(ALL_2X2, y=np.ones(16)))
+    assert np.abs(frequencies - probabilities).max() < 0.03  # 3000 draws: sd <= 0.009
+    assert probabilities[0b1001] > 0.5  # it learnt class 1's diagonal
+
+
+def test_pixelcnn_classifies_by_bayes_rule(binary_images, pixelcnn):
+    """ClassConditional takes rows: the images flattened, their shape in ``image_shape``."""
+    X, y = binary_images
+    rows = X.reshape(len(X), 4)
+    model = ClassConditional(PixelCNN(image_shape=(2, 2), **PIXELCNN, random_state=0))
+    model.fit(rows, y)
+    assert len(model.estimators_) == 1  # one class-conditional model, not one per class
+    assert model.estimators_[0].image_shape_ == (1, 2, 2)
+    assert model.score(rows, y) > 0.85  # Bayes rate: the flips make ~10% ambiguous
+    np.testing.assert_allclose(
+        model.score_samples(rows[:5]), pixelcnn.score_samples(X[:5]), rtol=1e-10
+    )
+    assert pixelcnn.bits_per_dim(X) == pytest.approx(-pixelcnn.score(X) / (4 * np.log(2)))
+
+
+def test_pixelcnn_continuous_density_integrates_to_one():
+    """1x1 continuous images: the density (scaled back to pixel units) integrates to 1."""
+    X = np.random.default_rng(0).normal(3.0, 2.0, size=(200, 1, 1))
+    model = PixelCNN(channels=4, n_layers=1, **FAST, random_state=0).fit(X)
+    assert model.n_levels_ is None
+    grid = np.linspace(-40, 46, 40001)
+    density = np.exp(model.score_samples(grid.reshape(-1, 1, 1)))
+    assert np.trapezoid(density, grid) == pytest.approx(1.0, abs=2e-3)
+
+
+def test_convvae_bound_is_below_the_log_probability(binary_images):
+    """The ELBO sits below log p(x), estimated with many importance samples, whose
+    probabilities over all 16 images sum to 1 (the discretised likelihood is normalised)."""
+    X, _ = binary_images
+    model = ConvVAE(n_components=2, channels=(8,), **FAST, random_state=0).fit(X)
+    log_p = model.set_params(n_importance_samples=3000).score_samples(ALL_2X2)
+    assert np.exp(logsumexp(log_p)) == pytest.approx(1.0, abs=0.01)
+    # The ELBO (an expectation over q(z|x)) by plain Monte Carlo, 2000 draws per image.
+    module, draws = model._inference_module_, 2000
+    x = torch.as_tensor((ALL_2X2[:, None] - 0.5) / 0.5).repeat(draws, 1, 1, 1)
+    eps = torch.randn(1, len(x), 2, generator=torch.Generator().manual_seed(0), dtype=x.dtype)
+    with torch.no_grad():
+        elbo = module.log_prob(x, eps).reshape(draws, 16).mean(0).numpy()
+    assert (elbo < log_p).all()
+
+
+def test_convvae_class_conditional_decoding(binary_images, conv_vae):
+    X, y = binary_images
+    model = conv_vae
+    samples = model.sample(500, y=0, random_state=0)
+    assert samples[:, 0].mean() > 0.7 and samples[:, 1].mean() < 0.3  # class 0: top row bright
+    Z = model.transform(X[:4])
+    assert model.inverse_transform(Z, y=y[:4]).shape == (4, 2, 2)
+    with pytest.raises(ValueError, match="needs y"):
+        model.inverse_transform(Z)
+
+
+def test_generative_resampler_balances_classes_with_generated_images(binary_images):
+    X, y = binary_images
+    rows, labels = X.reshape(len(X), 4)[: 150 + 30], np.r_[np.zeros(150), np.ones(30)]
+    generator = ConvVAE(n_components=2, channels=(4,), image_shape=(2, 2), **FAST)
+    X_new, y_new = GenerativeResampler(generator, random_state=0).fit_resample(rows, labels)
+    assert np.bincount(y_new.astype(int)).tolist() == [150, 150]
+    assert set(np.unique(X_new[len(rows) :])) <= {0, 1}  # whole pixel values, as in fit
