@@ -9,6 +9,7 @@ scorers from :func:`skgen.metrics.make_generative_scorer`; the only loop of
 its own is the one over candidates, which a time budget can cut short.
 """
 
+import importlib
 import time
 import warnings
 from numbers import Integral, Real
@@ -16,21 +17,28 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_validate
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._meta import BaseMetaEstimator, score_rows
+from ._registry import MODELS, PORTFOLIO
 from .base import GenerativeMixin
 from .conditional import ClassConditional
 from .exceptions import ZeroProbabilityError
 from .metrics import detection_score, make_generative_scorer, tstr_score
 from .metrics._scorer import pair_similarity, shape_similarity
-from .metrics._tables import column_kinds, is_continuous
+from .metrics._tables import column_kinds, frames, is_continuous
 from .utils import seed_from
 from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 
 __all__ = ["AutoGenerator", "default_candidates"]
+
+#: Boosting rounds of the detection and utility models of the fidelity criterion
+#: (scikit-learn's default is 100; 30 make the search about three times faster
+#: and rank candidates alike on the tables of docs/choosing.md).
+_BOOSTING_ROUNDS = 30
 
 #: Most classes a target may have for the per-class candidates to be tried.
 MAX_CLASSES_PER_CLASS_CANDIDATES = 20
@@ -50,7 +58,8 @@ def held_out_log_likelihood(estimator, X, y=None):
 
 
 class _Detection:
-    """:func:`~skgen.metrics.detection_score` with 3 folds (a class so scorers pickle)."""
+    """:func:`~skgen.metrics.detection_score` with 3 folds of a small gradient-boosting
+    classifier (a class, so that scorers pickle)."""
 
     __name__ = "detection"
 
@@ -61,7 +70,12 @@ class _Detection:
         folds = int(min(3, len(real), len(synthetic)))
         if folds < 2:
             return np.nan
-        return detection_score(real, synthetic, cv=folds, random_state=self.seed)
+        classifier = HistGradientBoostingClassifier(
+            max_iter=_BOOSTING_ROUNDS, random_state=self.seed
+        )
+        return detection_score(
+            real, synthetic, classifier=classifier, cv=folds, random_state=self.seed
+        )
 
 
 class _Utility:
@@ -78,8 +92,17 @@ class _Utility:
         self.seed = seed
 
     def __call__(self, real, synthetic):
+        real, synthetic = frames(real, synthetic, names=["real", "synthetic"])
+        model = (
+            HistGradientBoostingRegressor
+            if is_continuous(column_kinds(real[[self.target]])[self.target])
+            else HistGradientBoostingClassifier
+        )(max_iter=_BOOSTING_ROUNDS, random_state=self.seed)
         try:
-            return max(0.0, tstr_score(real, synthetic, self.target, random_state=self.seed))
+            score = tstr_score(
+                real, synthetic, self.target, estimator=model, random_state=self.seed
+            )
+            return max(0.0, score)
         except ValueError:
             return 0.0
 
@@ -202,17 +225,14 @@ def default_candidates(target_is_class=False, target=None):
     :class:`_PerClassTable` when ``target_is_class``. Models that cannot be
     imported (a deep model without torch) are left out.
     """
-    import skgen
-
-    from ._registry import PORTFOLIO
-
     entries = sorted(enumerate(PORTFOLIO), key=lambda item: (item[1]["cost"], item[0]))
     out = []
     for _, entry in entries:
         try:
-            model = getattr(skgen, entry["model"])(**entry.get("params", {}))
-        except (ImportError, AttributeError):
+            module = importlib.import_module(MODELS[entry["model"]])
+        except ImportError:  # e.g. a deep model without torch
             continue
+        model = getattr(module, entry["model"])(**entry.get("params", {}))
         out.append((_label(model), model))
         if target_is_class and entry.get("per_class"):
             per_class = _PerClassTable(model, target)
@@ -277,13 +297,17 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
     Parameters
     ----------
     candidates : list of generators, default=None
-        Tried in the order given (put the cheapest first). ``None`` tries the
+        Tried in the order given (put the cheapest first). A
+        :class:`~skgen.ClassConditional` candidate fits its generator once per
+        class of the ``target`` column and draws the target from its
+        frequencies (whole rows: the target stays in the table). ``None`` tries the
         portfolio registered in ``skgen._registry.PORTFOLIO`` (Gaussian
         copula, Bayesian network, Gaussian mixtures, VAE, ...), cheapest
         first, and, for a categorical ``target``, per-class variants
         (one mixture per class, the target drawn from its frequencies).
-    scoring : "auto", "log_likelihood", a metric name or a callable, default="auto"
-        How candidates are judged (see above). A name of
+    scoring : "auto", "log_likelihood", "fidelity", a metric name or a callable, default="auto"
+        How candidates are judged (see above; ``"log_likelihood"`` and
+        ``"fidelity"`` force one criterion whatever the score kinds). A name of
         :func:`~skgen.metrics.make_generative_scorer` (``"mmd"``,
         ``"detection"``, ...) or a scorer ``scorer(estimator, X_held_out)``
         (greater is better) replaces the criterion.
@@ -356,7 +380,7 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
 
     _parameter_constraints = {
         "candidates": [list, None],
-        "scoring": [StrOptions({"auto", "log_likelihood"}), str, callable],
+        "scoring": [StrOptions({"auto", "log_likelihood", "fidelity"}), str, callable],
         "cv": ["cv_object"],
         "time_budget": [Interval(Real, 0, None, closed="neither"), None],
         "target": "no_validation",
@@ -415,7 +439,20 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
             return default_candidates(is_class, self.target)
         if not self.candidates:
             raise ValueError("candidates is an empty list; give at least one generator.")
-        return [(_label(c), c) for c in self.candidates]
+        out = []
+        for candidate in self.candidates:
+            if isinstance(candidate, ClassConditional):
+                if not is_class:
+                    raise ValueError(
+                        f"{_label(candidate)} models one class of the target at a time; "
+                        "give target= the name of a categorical column with 2 to "
+                        f"{MAX_CLASSES_PER_CLASS_CANDIDATES} classes and no missing values."
+                    )
+                per_class = _PerClassTable(candidate.estimator, self.target)
+                out.append((f"{_label(candidate)} on {self.target!r}", per_class))
+            else:
+                out.append((_label(candidate), candidate))
+        return out
 
     def _folds(self, y_class, seed):
         if isinstance(self.cv, Integral):
@@ -432,7 +469,7 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
             and all(getattr(c, "score_kind", "exact") == "exact" for _, c in candidates)
         ):
             return "log_likelihood", {"score": held_out_log_likelihood}
-        if self.scoring == "auto":
+        if self.scoring in ("auto", "fidelity"):
             scorers = _fidelity_scorers(X.shape[1], self.target, seed)
             return ("fidelity+utility" if "utility" in scorers else "fidelity"), scorers
         return self.scoring, {"score": make_generative_scorer(self.scoring, random_state=seed)}
