@@ -129,6 +129,13 @@ def _combined(split_scores):
     return fidelity
 
 
+_CRITERION_NAMES = {
+    "log_likelihood": "held-out log-likelihood",
+    "fidelity": "fidelity",
+    "fidelity+utility": "fidelity + utility",
+}
+
+
 # --------------------------------------------------------- per-class tables
 class _PerClassTable(GenerativeMixin, BaseMetaEstimator):
     """A table generator made of :class:`~skgen.ClassConditional` on one of its columns.
@@ -449,7 +456,8 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
                         f"{MAX_CLASSES_PER_CLASS_CANDIDATES} classes and no missing values."
                     )
                 per_class = _PerClassTable(candidate.estimator, self.target)
-                out.append((f"{_label(candidate)} on {self.target!r}", per_class))
+                label = f"ClassConditional({_label(candidate.estimator)}) on {self.target!r}"
+                out.append((label, per_class))
             else:
                 out.append((_label(candidate), candidate))
         return out
@@ -620,8 +628,9 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
         ]
         detail = ", ".join(f"{p} {best[f'mean_test_{p}']:.3f}" for p in parts)
         n_splits = sum(c.startswith("split") and c.endswith("_test_score") for c in results.columns)
+        criterion = _CRITERION_NAMES.get(self.criterion_, self.criterion_)
         lines = [
-            f"Chose {best['candidate']}: best {self.criterion_.replace('+', ' + ')} on "
+            f"Chose {best['candidate']}: best {criterion} on "
             f"{n_splits} held-out folds, {self.best_score_:.3f}"
             + (f" ({detail})" if detail else "")
         ]

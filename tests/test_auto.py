@@ -108,7 +108,7 @@ def test_fidelity_and_utility_with_a_target_choose_one_model_per_class():
     results = auto.cv_results_.set_index("candidate")
     parts = {"mean_test_shape", "mean_test_pair", "mean_test_detection", "mean_test_utility"}
     assert parts <= set(results.columns)
-    winner = "ClassConditional(estimator=GaussianMixture()) on 'species'"
+    winner = "ClassConditional(GaussianMixture()) on 'species'"
     assert results.index[auto.best_index_] == winner
     # One Gaussian per species separates the species; one for all cannot.
     utility = results["mean_test_utility"]
