@@ -27,13 +27,13 @@ from ._registry import MODELS, PORTFOLIO
 from .base import GenerativeMixin
 from .conditional import ClassConditional
 from .exceptions import ZeroProbabilityError
-from .metrics import detection_score, make_generative_scorer, tstr_score
-from .metrics._scorer import pair_similarity, shape_similarity
+from .metrics import column_pair_similarity, detection_score, make_generative_scorer, tstr_score
+from .metrics._scorer import shape_similarity
 from .metrics._tables import column_kinds, frames, is_continuous
 from .utils import seed_from
 from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 
-__all__ = ["AutoGenerator", "default_candidates"]
+__all__ = ["AutoGenerator", "default_candidates", "related_pair_similarity"]
 
 #: Boosting rounds of the detection and utility models of the fidelity criterion
 #: (scikit-learn's default is 100; 30 make the search about three times faster
@@ -107,11 +107,31 @@ class _Utility:
             return 0.0
 
 
+#: A pair of columns is related in the real data when its |Pearson r| exceeds the
+#: first, or its Cramér's V the second (the thresholds of sdmetrics' QualityReport).
+RELATED_PAIR_THRESHOLDS = {"CorrelationSimilarity": 0.5, "ContingencySimilarity": 0.3}
+
+
+def related_pair_similarity(real, synthetic):
+    """Mean :func:`~skgen.metrics.column_pair_similarity` over the pairs related in ``real``.
+
+    Most pairs of a wide table are unrelated, and any model that draws them
+    independently scores near 1 on them: averaged over all pairs, the few
+    relationships that matter (species and flipper length) would barely move
+    the mean. Pairs whose real association passes
+    :data:`RELATED_PAIR_THRESHOLDS` count; every pair does when none passes.
+    """
+    pairs = column_pair_similarity(real, synthetic)
+    threshold = pairs["metric"].map(RELATED_PAIR_THRESHOLDS)
+    related = pairs["real"].abs() > threshold
+    return float(pairs.loc[related, "score"].mean() if related.any() else pairs["score"].mean())
+
+
 def _fidelity_scorers(n_features, target, seed):
     """``{name: scorer}`` of the fidelity (and utility) criterion."""
     scorers = {"shape": make_generative_scorer(shape_similarity, random_state=seed)}
     if n_features > 1:
-        scorers["pair"] = make_generative_scorer(pair_similarity, random_state=seed)
+        scorers["pair"] = make_generative_scorer(related_pair_similarity, random_state=seed)
     scorers["detection"] = make_generative_scorer(_Detection(seed), random_state=seed)
     if target is not None and n_features > 1:
         scorers["utility"] = make_generative_scorer(_Utility(target, seed), random_state=seed)
@@ -295,8 +315,9 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
       ``"exact"``: the mean log-density of the held-out rows (their densities
       are then comparable);
     - otherwise **fidelity**: the mean of column shape similarity, column pair
-      similarity and the detection score (a classifier's failure to tell
-      samples from held-out rows), each in [0, 1]; with a ``target``, averaged
+      similarity (over the pairs related in the held-out rows: see
+      :func:`related_pair_similarity`) and the detection score (a classifier's
+      failure to tell samples from held-out rows), each in [0, 1]; with a ``target``, averaged
       with the **utility**: the train-on-synthetic, test-on-held-out-real score
       of a gradient-boosting model predicting the target (balanced accuracy,
       or R² for a continuous target, at least 0).

@@ -136,3 +136,18 @@ def test_default_portfolio_is_registered_cheapest_first():
     assert "ClassConditional(GaussianMixture(n_components=3)) on 'species'" in labels
     assert labels[-1] == "VAE()"
     assert not any("ClassConditional" in label for label, _ in default_candidates(False))
+
+
+def test_pair_part_of_the_criterion_looks_at_related_pairs():
+    from skgen.auto import related_pair_similarity
+    from skgen.metrics._scorer import pair_similarity
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=500)
+    real = np.column_stack([x, x + 0.1 * rng.normal(size=500), rng.normal(size=(500, 4))])
+    broken = real.copy()
+    broken[:, 1] = rng.permutation(broken[:, 1])  # the one relationship is lost
+    # Over all 15 pairs the loss barely shows; over the one related pair it is all there is.
+    assert pair_similarity(real, broken) > 0.95
+    assert related_pair_similarity(real, broken) < 0.55
+    assert related_pair_similarity(real, real) == 1.0
