@@ -344,10 +344,12 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
         ``target``), seeded by ``random_state``; anything else goes through
         ``sklearn.model_selection.check_cv``.
     time_budget : float, default=None
-        Seconds. Once the search has taken this long, no further candidate is
-        started (the one running finishes, and the winner's refit comes on
-        top); the skipped candidates are listed in ``skipped_``, marked in
-        ``cv_results_`` and named in a warning. ``None`` tries every candidate.
+        Seconds of wall clock for the search. A candidate is started only if
+        the time left is at least the mean time the candidates tried so far
+        have taken (the first is always tried; one that runs longer than that
+        finishes, and the winner's refit comes on top); the skipped candidates
+        are listed in ``skipped_``, marked in ``cv_results_`` and named in a
+        warning. ``None`` tries every candidate.
     target : column name or int, default=None
         A column of ``X`` (a name for a DataFrame, a position for an array)
         that downstream models will predict. It stays in the synthetic table;
@@ -544,7 +546,10 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
             }
             rows.append(row)
             spent = time.perf_counter() - start
-            if self.time_budget is not None and len(rows) > 1 and spent >= self.time_budget:
+            # Start a candidate only if the time left covers what one has taken on average.
+            taken = [r["time"] for r in rows if "time" in r]
+            expected = spent + (np.mean(taken) if taken else 0.0)
+            if self.time_budget is not None and len(rows) > 1 and expected > self.time_budget:
                 row["status"] = "skipped (time budget)"
                 self.skipped_.append(label)
                 continue
@@ -584,8 +589,8 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
             )
         if self.skipped_:
             warnings.warn(
-                f"AutoGenerator: the time budget of {self.time_budget:g} s was spent after "
-                f"{int(done.sum())} candidates ({self.search_time_:.1f} s); skipped: "
+                f"AutoGenerator: the time budget of {self.time_budget:g} s left no time for "
+                f"more than {int(done.sum())} candidates ({self.search_time_:.1f} s); skipped: "
                 + ", ".join(self.skipped_),
                 UserWarning,
                 stacklevel=2,
