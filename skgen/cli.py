@@ -594,7 +594,8 @@ def build_parser():
         type=float,
         default=60.0,
         metavar="SECONDS",
-        help="with --model auto: start no further candidate after this long (default: 60)",
+        help="with --model auto: seconds for the search; candidates that would not fit "
+        "are skipped (default: 60)",
     )
     synth.add_argument(
         "--candidates",
