@@ -2,6 +2,7 @@
 
 ::
 
+    skgen synthesize [DATA.csv|.parquet] [--target COLUMN] -n 1000 -o synthetic.csv  # --model auto
     skgen synthesize [DATA.csv|.parquet] --model gaussian_copula -n 1000 -o synthetic.csv
     skgen synthesize names.txt --model ngram_lm -n 100 -o new_names.txt   # text: a document a line
     skgen evaluate REAL.csv SYNTHETIC.csv [--target COLUMN] -o report.html
@@ -27,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 
 __all__ = ["main", "model_registry"]
 
@@ -55,8 +57,14 @@ def _first_doc_line(cls):
     return doc.splitlines()[0].strip() if doc else ""
 
 
+#: ``--model auto``: the model that chooses among the others.
+AUTO = "auto"
+
+
 def _resolve_model(name):
     registry = model_registry()
+    if name == AUTO:
+        name = "auto_generator"
     key = snake_case(name) if name not in registry else name
     if key not in registry:
         raise CommandError(
@@ -390,6 +398,21 @@ def cmd_synthesize(args):
         )
     if "random_state" in model.get_params():
         params.setdefault("random_state", args.seed)
+    auto = "time_budget" in model.get_params()
+    if args.target is not None:
+        _check_columns(data, [args.target], source)
+        if "target" not in model.get_params():
+            raise CommandError(
+                f"--target is used by --model auto; {snake_case(model_class.__name__)} "
+                "models the whole table with no target."
+            )
+        params["target"] = args.target
+    if auto:
+        params.setdefault("time_budget", args.time_budget)
+        if args.candidates:
+            params["candidates"] = _candidates(args.candidates, data, args.target)
+    elif args.candidates:
+        raise CommandError("--candidates lists the models that --model auto tries.")
     # Deep models draw skorch's per-epoch progress bar (their verbose=1) instead of the spinner.
     neural_bar = (
         model_class.__module__.startswith("skgen.neural") and "verbose" in model.get_params()
@@ -399,13 +422,22 @@ def cmd_synthesize(args):
         params.setdefault("verbose", 1)
     model.set_params(**params)
     message = f"Fitting {snake_case(model_class.__name__)} on {_size_of(data)}"
+    if auto:
+        message = f"Choosing a model for {_size_of(data)}"
     try:
         with Spinner(message, enabled=not args.quiet and not neural_bar):
-            model.fit(data)
+            with warnings.catch_warnings():
+                if auto:  # its summary below says what was skipped or failed
+                    warnings.simplefilter("ignore", UserWarning)
+                model.fit(data)
         synthetic = model.sample(args.n_samples, random_state=args.seed)
     except (ValueError, TypeError, FloatingPointError) as exc:
         # FloatingPointError: a deep model's training diverged (its message says what to try).
         raise CommandError(f"fitting {model_class.__name__} failed: {exc}") from None
+    if auto and not args.quiet:
+        print(model.summary(), file=sys.stderr)
+        if args.verbose:
+            print(_results_table(model.cv_results_), file=sys.stderr)
     # Both files or neither: a model that cannot be saved leaves no table behind.
     with Outputs() as outputs:
         if text:
@@ -433,6 +465,35 @@ def cmd_synthesize(args):
             file=sys.stderr,
         )
     return 0
+
+
+def _candidates(names, data, target):
+    """``--candidates``: each model with its default settings, and, for a categorical
+    ``target``, also one per class (``ClassConditional``)."""
+    from .auto import AutoGenerator
+    from .conditional import ClassConditional
+
+    per_class = target is not None and AutoGenerator._is_class_target(data[target])
+    candidates = []
+    for name in names:
+        model_class = _resolve_model(name)
+        if name == AUTO or "time_budget" in model_class().get_params():
+            raise CommandError("--candidates lists models to try; auto is not one of them.")
+        candidates.append(model_class())
+        if per_class:
+            candidates.append(ClassConditional(model_class()))
+    return candidates
+
+
+def _results_table(results):
+    """``cv_results_`` as a text table: each candidate's criterion, its parts and time."""
+    columns = ["candidate", "status", "rank_test_score", "mean_test_score"]
+    columns += [c for c in results.columns if c.startswith("mean_test_") and c not in columns]
+    columns += ["mean_fit_time", "time"]
+    table = results[columns].rename(
+        columns=lambda c: c.replace("mean_test_", "").replace("_test_score", "")
+    )
+    return table.sort_values("rank").to_string(index=False, float_format=lambda v: f"{v:.3f}")
 
 
 def cmd_evaluate(args):
@@ -505,7 +566,7 @@ def build_parser():
         aliases=["synthesise"],
         help="fit a model to a table and write synthetic rows",
         description="Fit a generative model to DATA and write synthetic rows with the same columns and types.",
-        epilog="Example: skgen synthesize data.csv --model gaussian_copula -n 1000 -o synthetic.csv",
+        epilog="Example: skgen synthesize data.csv --target label -n 1000 -o synthetic.csv",
     )
     synth.add_argument(
         "data",
@@ -518,8 +579,36 @@ def build_parser():
     synth.add_argument(
         "-m",
         "--model",
-        default="gaussian_copula",
-        help="model name, see 'skgen models' (default: gaussian_copula)",
+        default=AUTO,
+        help="model name, see 'skgen models', or 'auto' (the default): try skgen's "
+        "portfolio of models on held-out rows and keep the best (docs/choosing.md)",
+    )
+    synth.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="with --model auto: the column a downstream model will predict (adds "
+        "train-on-synthetic utility to the choice, and one model per class)",
+    )
+    synth.add_argument(
+        "--time-budget",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="with --model auto: seconds for the search; candidates that would not fit "
+        "are skipped (default: 60)",
+    )
+    synth.add_argument(
+        "--candidates",
+        nargs="+",
+        metavar="MODEL",
+        help="with --model auto: the models to try, with their default settings "
+        "(default: the registered portfolio)",
+    )
+    synth.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="with --model auto: also print every candidate's scores and time",
     )
     synth.add_argument(
         "-n",

@@ -5,10 +5,13 @@ may get parameters that keep the checks fast, and scikit-learn checks it is
 expected to fail, each with the reason.
 """
 
+from skgen import GaussianCopula, GaussianMixture
 from skgen.utils import all_estimators
 
 # Parameters that keep the common checks fast (deep models: few epochs).
 FAST_PARAMS = {
+    # Two cheap exact candidates, two folds: the held-out log-likelihood criterion.
+    "AutoGenerator": {"candidates": [GaussianMixture(n_components=2), GaussianCopula()], "cv": 2},
     "GaussianMixture": {"n_components": 2},
     "BayesianGaussianMixture": {"n_components": 2},
     "KernelDensity": {"bandwidth": 0.5},

@@ -21,7 +21,7 @@ LAYERS = [
     {"_meta", "conditional"},
     {"augmentation", "anomaly"},
     {"metrics"},
-    {"plotting", "cli", "__main__"},
+    {"auto", "plotting", "cli", "__main__"},
 ]
 LAYER_OF = {name: level for level, names in enumerate(LAYERS) for name in names}
 

@@ -84,6 +84,7 @@ def test_models_lists_every_estimator(tmp_path):
 
 
 def test_synthesize_with_no_data_uses_penguins_then_evaluate(tmp_path):
+    # The default model is auto; two candidates (one mixture, one per species) keep it fast.
     done = run(
         "synthesize",
         "-n",
@@ -94,16 +95,26 @@ def test_synthesize_with_no_data_uses_penguins_then_evaluate(tmp_path):
         3,
         "--save-model",
         "model.joblib",
+        "--target",
+        "species",
+        "--candidates",
+        "gaussian_mixture",
+        "--verbose",
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
-    assert "Fitting gaussian_copula on 344 rows x 8 columns" in done.stderr  # progress on stderr
+    assert "Choosing a model for 344 rows x 8 columns" in done.stderr  # progress on stderr
+    # Which model won and why, then every candidate's scores (--verbose).
+    assert "Chose ClassConditional(GaussianMixture()) on 'species': best held-out" in done.stderr
+    assert "Runner-up: GaussianMixture()" in done.stderr
+    assert "rank" in done.stderr and "mean_fit_time" in done.stderr
     synthetic = pd.read_csv(tmp_path / "synthetic.csv")
     penguins = load_penguins()
     assert synthetic.shape == (120, 8) and list(synthetic.columns) == list(penguins.columns)
     assert set(synthetic["species"]) <= set(penguins["species"])
     model = joblib.load(tmp_path / "model.joblib")
-    assert type(model).__name__ == "GaussianCopula" and model.random_state == 3
+    assert type(model).__name__ == "AutoGenerator" and model.random_state == 3
+    assert model.target == "species" and model.time_budget == 60
 
     done = run(
         "evaluate",
@@ -175,6 +186,11 @@ def test_synthesize_a_file_with_a_chosen_model_and_parameters(tmp_path):
         ),
         (["synthesize", "small.csv", "-p", "bogus=1"], "has no parameter 'bogus'"),
         (["synthesize", "small.csv", "-o", "out.xlsx"], "must end in .csv or .parquet"),
+        (["synthesize", "small.csv", "--target", "nope"], "column 'nope' does not exist"),
+        (
+            ["synthesize", "small.csv", "-m", "gaussian_copula", "--target", "c"],
+            "--target is used by --model auto",
+        ),
         (
             ["evaluate", "small.csv", "small.csv", "--target", "nope"],
             "column 'nope' does not exist in small.csv",
