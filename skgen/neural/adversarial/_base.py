@@ -170,6 +170,9 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
         if optimizer in (torch.optim.Adam, torch.optim.AdamW):
             # The usual WGAN-GP momentum: a critic that follows the generator closely.
             params["optimizer__betas"] = params["optimizer_critic__betas"] = (0.5, 0.9)
+            # One fused kernel per step instead of a dozen small ops per parameter:
+            # the same update, several times faster for networks this small.
+            params["optimizer__fused"] = params["optimizer_critic__fused"] = True
         return params
 
     def _train_split(self, seed):

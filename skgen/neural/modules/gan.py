@@ -312,18 +312,31 @@ class GANModule(nn.Module):
         rows = self.head.gumbel_softmax(self.generator(z, condition), self.tau)
         return self.impose(rows, condition)
 
-    def critic_loss(self, x, condition=None):
+    def generate(self, x, condition=None):
+        """The generated rows a training step pits against the batch ``x`` (differentiable)."""
         real, condition = self._packed(x, condition)
-        with torch.no_grad():
-            fake = self.fake(real.shape[0], condition, like=real)
+        return self.fake(real.shape[0], condition, like=real)
+
+    def critic_loss(self, x, condition=None, fake=None):
+        """Wasserstein critic loss and gradient penalty; ``fake`` from :meth:`generate`, or drawn."""
+        real, condition = self._packed(x, condition)
+        if fake is None:
+            with torch.no_grad():
+                fake = self.fake(real.shape[0], condition, like=real)
+        fake = fake.detach()  # the critic's update must not reach the generator
         real, fake = self._critic_input(real, condition), self._critic_input(fake, condition)
-        wasserstein = self.critic(fake).mean() - self.critic(real).mean()
+        # Real and fake packs in one pass (the critic has no batch statistics).
+        scores = self.critic(torch.cat([real, fake]))
+        n_packs = real.shape[0] // self.pac
+        wasserstein = scores[n_packs:].mean() - scores[:n_packs].mean()
         penalty = gradient_penalty(self.critic, real, fake)
         return {"critic": wasserstein, "gradient_penalty": self.gradient_penalty_weight * penalty}
 
-    def generator_loss(self, x, condition=None):
+    def generator_loss(self, x, condition=None, fake=None):
+        """Minus the critic's mean score of ``fake`` (from :meth:`generate`, or drawn)."""
         real, condition = self._packed(x, condition)
-        fake = self.fake(real.shape[0], condition, like=real)
+        if fake is None:
+            fake = self.fake(real.shape[0], condition, like=real)
         return {"generator": -self.critic(self._critic_input(fake, condition)).mean()}
 
     def loss(self, x, condition=None):
