@@ -199,6 +199,14 @@ class AdversarialNet(GenerativeNet):
     checkpoints and device moves cover them. A validation pass calls the
     module's ``loss(x)``, a score to monitor (e.g. for early stopping).
 
+    A module may also implement ``generate(x)``, the generated batch to pit
+    against ``x``, differentiable with respect to the generator, and take it
+    as ``fake=`` in both losses. The net then draws it once per step: the
+    last critic update gets it detached, the generator update as it is (as in
+    PyTorch's DCGAN example), which saves a forward pass of the generator.
+    The critic's weights are frozen during the generator's update, so no
+    gradient is computed for them there.
+
     Parameters
     ----------
     module : torch.nn.Module class or instance

@@ -205,7 +205,7 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
                 iterator_train__shuffle=True,
                 verbose=0,
             )
-            inversion.fit(self._model_input(data[train], np.float32))
+            inversion.fit(self._model_input(data, np.float32)[train])
         self.encoder_history_ = inversion.history
         super()._after_training(data)
         module = self._inference_module_
