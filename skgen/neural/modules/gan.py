@@ -216,7 +216,8 @@ class PacCritic(nn.Module):
         with torch.no_grad():
             for layer in self.body:
                 if isinstance(layer, nn.LeakyReLU):
-                    slopes.append(torch.where(h > 0, 1.0, layer.negative_slope).to(h.dtype))
+                    slope = h.new_tensor(layer.negative_slope)
+                    slopes.append(torch.where(h > 0, h.new_ones(()), slope))
                 h = layer(h)
         grad = None
         for layer in reversed(self.body):
