@@ -114,11 +114,6 @@ class TabularHead(nn.Module):
         assemble_index[self.continuous_index] = torch.arange(self.n_continuous)
         assemble_index[self.discrete_index] = self.n_continuous + self.grid_cells
         self.register_buffer("assemble_index", assemble_index)
-        # Grid cell -> its rank among the valid cells (padding -> 0): noise drawn for
-        # the valid cells only is spread over the grid by one gather (padding logits
-        # are so negative that whatever noise they get changes nothing).
-        noise_index = (torch.cumsum(valid.flatten(), 0) - 1).clamp_min(0)
-        self.register_buffer("noise_index", noise_index, persistent=False)
         self.grid_shape = (len(discrete), widest)
         self.n_grid = len(discrete) * widest
         n_params = self.n_continuous * (2 if learn_std else 1) + self.n_grid
@@ -232,8 +227,7 @@ class TabularHead(nn.Module):
         if self.n_grid:
             # Gumbel noise as -log(-log(U)): torch's exponential_ sampler, which
             # F.gumbel_softmax uses, is several times slower on the CPU.
-            noise = gumbel(logits.shape[:-2] + self.grid_cells.shape, None, logits)
-            noise = noise[..., self.noise_index].unflatten(-1, self.grid_shape)
+            noise = gumbel(logits.shape, None, logits)
             soft = ((logits + noise) / tau).softmax(-1)
             if hard:
                 one_hot = F.one_hot(soft.argmax(-1), soft.shape[-1]).to(soft.dtype)
