@@ -8,7 +8,7 @@ from scipy import stats
 
 from skgen import GAN, TabularGAN
 from skgen.neural.adversarial._base import mmd2
-from skgen.neural.modules.gan import ConditionLayout, ConditionSampler
+from skgen.neural.modules.gan import ConditionLayout, ConditionSampler, PacCritic
 from skgen.preprocessing import Span
 
 TINY = {
@@ -77,6 +77,23 @@ def test_a_rare_value_merged_into_other_is_met_too():
     assert merged is not None
     rows = model.sample(20, conditions={"c": merged[0]}, random_state=0)
     assert (rows["c"] == merged[0]).all()
+
+
+def test_critic_input_gradient_and_its_weight_gradients_match_autograd():
+    # The gradient penalty differentiates a hand-written input gradient: it must be
+    # autograd's, and so must the penalty's gradients with respect to the weights.
+    torch.manual_seed(0)
+    critic = PacCritic(5, (8, 8), pac=3).double()
+    x = torch.randn(12, 5, dtype=torch.float64)
+    leaf = x.clone().requires_grad_(True)
+    (expected,) = torch.autograd.grad(critic(leaf).sum(), leaf, create_graph=True)
+    got = critic.input_gradient(x)
+    np.testing.assert_allclose(got.detach().numpy(), expected.reshape(4, 15).detach().numpy())
+    weights = [layer.weight for layer in critic.body if isinstance(layer, torch.nn.Linear)]
+    expected_grads = torch.autograd.grad((expected.reshape(4, 15).norm(dim=1) ** 3).sum(), weights)
+    got_grads = torch.autograd.grad((got.norm(dim=1) ** 3).sum(), weights)
+    for a, b in zip(got_grads, expected_grads):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10)
 
 
 def test_training_by_sampling_draws_log_frequency_conditions_and_matching_rows():

@@ -276,6 +276,10 @@ class NeuralGenerator(BaseGenerator):
         """The net's input for ``data``: an array, or a dict of arrays with one row per unit."""
         if isinstance(data, MixedTable):
             data = data.continuous
+        if not np.any(self.mean_) and np.all(np.asarray(self.scale_) == 1):
+            # Already scaled (by the encoder): one copy in ``dtype``, not two
+            # float64 temporaries the size of the data.
+            return data.astype(dtype)
         return ((data - self.mean_) / self.scale_).astype(dtype)
 
     def _net_input(self, data, dtype, context=None):

@@ -199,6 +199,14 @@ class AdversarialNet(GenerativeNet):
     checkpoints and device moves cover them. A validation pass calls the
     module's ``loss(x)``, a score to monitor (e.g. for early stopping).
 
+    A module may also implement ``generate(x)``, the generated batch to pit
+    against ``x``, differentiable with respect to the generator, and take it
+    as ``fake=`` in both losses. The net then draws it once per step: the
+    last critic update gets it detached, the generator update as it is (as in
+    PyTorch's DCGAN example), which saves a forward pass of the generator.
+    The critic's weights are frozen during the generator's update, so no
+    gradient is computed for them there.
+
     Parameters
     ----------
     module : torch.nn.Module class or instance
@@ -257,9 +265,9 @@ class AdversarialNet(GenerativeNet):
         self.optimizer_critic_ = self.optimizer_critic(*args, **kwargs)
         return self
 
-    def _update(self, optimizer, loss_fn, batch, parameters):
+    def _update(self, optimizer, loss_fn, batch, parameters, **kwargs):
         optimizer.zero_grad()
-        loss = self._total_loss(call_module(loss_fn, batch, self.device), "train")
+        loss = self._total_loss(call_module(loss_fn, batch, self.device, **kwargs), "train")
         loss.backward()
         self.notify(
             "on_grad_computed", named_parameters=parameters, batch=(batch, None), training=True
@@ -272,19 +280,38 @@ class AdversarialNet(GenerativeNet):
         self._set_training(True)
         x, _ = batch
         module = self.module_
-        for _ in range(self.n_critic):
+        # A module with ``generate(x)`` makes its generated batch once per step: the
+        # last critic update sees it detached, the generator update differentiates it.
+        fake = None
+        if hasattr(module, "generate"):
+            fake = call_module(module.generate, x, self.device)
+        for step in range(self.n_critic):
             self._update(
                 self.optimizer_critic_,
                 module.critic_loss,
                 x,
                 list(module.critic.named_parameters()),
+                **(
+                    {"fake": fake.detach()}
+                    if fake is not None and step == self.n_critic - 1
+                    else {}
+                ),
             )
-        loss = self._update(
-            self.optimizer_,
-            module.generator_loss,
-            x,
-            list(module.generator.named_parameters()),
-        )
+        # The generator's update needs no gradient of the critic's weights.
+        trainable = [p for p in module.critic.parameters() if p.requires_grad]
+        for parameter in trainable:
+            parameter.requires_grad_(False)
+        try:
+            loss = self._update(
+                self.optimizer_,
+                module.generator_loss,
+                x,
+                list(module.generator.named_parameters()),
+                **({} if fake is None else {"fake": fake}),
+            )
+        finally:
+            for parameter in trainable:
+                parameter.requires_grad_(True)
         return {"loss": loss, "y_pred": None}
 
 

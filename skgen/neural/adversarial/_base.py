@@ -170,6 +170,9 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
         if optimizer in (torch.optim.Adam, torch.optim.AdamW):
             # The usual WGAN-GP momentum: a critic that follows the generator closely.
             params["optimizer__betas"] = params["optimizer_critic__betas"] = (0.5, 0.9)
+            # One fused kernel per step instead of a dozen small ops per parameter:
+            # the same update, several times faster for networks this small.
+            params["optimizer__fused"] = params["optimizer_critic__fused"] = True
         return params
 
     def _train_split(self, seed):
@@ -202,7 +205,7 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
                 iterator_train__shuffle=True,
                 verbose=0,
             )
-            inversion.fit(self._model_input(data[train], np.float32))
+            inversion.fit(self._model_input(data, np.float32)[train])
         self.encoder_history_ = inversion.history
         super()._after_training(data)
         module = self._inference_module_
@@ -270,8 +273,15 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
         return self._run(lambda module, x: module.critic_score(x), data, self._pac)
 
 
-def _inversion_error(module, n_samples, generator):
-    """Root-mean-square error of the encoder, per latent dimension, on generated pairs."""
-    z = standard_normal((n_samples, module.n_components), generator, module.log_noise_std)
-    rows = module.head.sample(module.generator(z), generator, continuous_noise=False)
-    return ((module.encoder(rows) - z) ** 2).mean(0).sqrt()
+def _inversion_error(module, n_samples, generator, chunk=250):
+    """Root-mean-square error of the encoder, per latent dimension, on generated pairs.
+
+    Drawn ``chunk`` pairs at a time, so little memory is held at once.
+    """
+    squared = 0.0
+    for start in range(0, n_samples, chunk):
+        n = min(chunk, n_samples - start)
+        z = standard_normal((n, module.n_components), generator, module.log_noise_std)
+        rows = module.head.sample(module.generator(z), generator, continuous_noise=False)
+        squared = squared + ((module.encoder(rows) - z) ** 2).sum(0)
+    return (squared / n_samples).sqrt()

@@ -31,11 +31,10 @@ class ConditionalBatchIterator(BatchIterator):
 
     def __iter__(self):
         X, index = self._rows()
-        rows = X[index]
-        plan = self.sampler.plan(rows)
+        plan = self.sampler.plan(X, index)
         for _ in range(len(self)):
             drawn, condition = self.sampler.draw(plan, self.batch_size)
-            yield {"x": torch.from_numpy(rows[drawn.numpy()]), "condition": condition}, None
+            yield {"x": torch.from_numpy(X[drawn.numpy()]), "condition": condition}, None
 
 
 class TabularGAN(BaseGAN):

@@ -116,13 +116,19 @@ class ConditionSampler:
         self.condition_layout = condition_layout
         self.unconditioned_share = unconditioned_share
 
-    def plan(self, X):
-        """Per-category row lists and log-frequency probabilities of the rows ``X`` (encoded)."""
+    def plan(self, X, index=None):
+        """Per-category row lists and log-frequency probabilities of the rows ``X[index]`` (encoded).
+
+        Row numbers in the plan, and those :meth:`draw` returns, are rows of
+        ``X`` (all rows when ``index`` is None): nothing is copied but the
+        condition blocks.
+        """
         cl = self.condition_layout
-        n = X.shape[0]
+        index = np.arange(X.shape[0]) if index is None else np.asarray(index)
+        n = len(index)
         # Global category id of each (row, block): one argsort groups the rows of every category.
         codes = np.stack(
-            [X[:, o : o + w].argmax(axis=1) for o, w in zip(cl.offsets, cl.widths)], axis=1
+            [X[index, o : o + w].argmax(axis=1) for o, w in zip(cl.offsets, cl.widths)], axis=1
         )
         ids = (codes + cl.starts).T.ravel()  # block by block
         order = np.argsort(ids, kind="stable")
@@ -132,26 +138,32 @@ class ConditionSampler:
         grid = cl.starts[:, None] + np.arange(widest)
         valid = np.arange(widest) < cl.widths[:, None]
         probs[valid] = np.log1p(counts[np.minimum(grid, cl.width - 1)])[valid]
+        # Cumulative probabilities per block, for inverse-CDF draws; the last
+        # category (and the padding) above any uniform draw, whatever the rounding.
+        cumulative = np.cumsum(probs, axis=1) / probs.sum(axis=1, keepdims=True)
+        cumulative[np.arange(widest) >= cl.widths[:, None] - 1] = 2.0
         return {
-            "rows_by_category": torch.from_numpy(order % n),
+            "rows": torch.from_numpy(index),
+            "rows_by_category": torch.from_numpy(index[order % n]),
             "first": torch.from_numpy(np.cumsum(counts) - counts),
             "counts": torch.from_numpy(counts),
-            "probs": torch.from_numpy(probs),
-            "n_rows": n,
+            "cumulative": torch.from_numpy(cumulative),
+            "starts": torch.from_numpy(cl.starts),
         }
 
     def draw(self, plan, batch_size):
         """``(rows, condition)``: indices of real rows and their ``(batch_size, width)`` conditions."""
-        cl = self.condition_layout
-        block = torch.randint(len(cl.widths), (batch_size,))
-        category = torch.multinomial(plan["probs"][block], 1).squeeze(1)
-        ids = torch.as_tensor(cl.starts)[block] + category
+        n_blocks = len(self.condition_layout.widths)
+        block = torch.randint(n_blocks, (batch_size,))
+        u = torch.rand(batch_size, 1, dtype=plan["cumulative"].dtype)
+        category = (plan["cumulative"][block] < u).sum(1)
+        ids = plan["starts"][block] + category
         offset = (torch.rand(batch_size) * plan["counts"][ids]).long()
         rows = plan["rows_by_category"][plan["first"][ids] + offset]
         free = torch.rand(batch_size) < self.unconditioned_share
-        rows = torch.where(free, torch.randint(plan["n_rows"], (batch_size,)), rows)
-        condition = torch.zeros(batch_size, cl.width)
-        condition[torch.arange(batch_size), ids] = 1.0
+        any_row = plan["rows"][torch.randint(len(plan["rows"]), (batch_size,))]
+        rows = torch.where(free, any_row, rows)
+        condition = nn.functional.one_hot(ids, self.condition_layout.width).float()
         condition[free] = 0.0
         return rows, condition
 
@@ -190,6 +202,33 @@ class PacCritic(nn.Module):
     def forward(self, x):
         return self.body(x.reshape(-1, self.pac * x.shape[-1])).squeeze(-1)
 
+    def input_gradient(self, x):
+        """``d score / d pack`` for each pack of ``x``, differentiable w.r.t. the weights.
+
+        Written out layer by layer (the chain rule through the linear layers
+        and the leaky ReLUs' slopes) rather than by a double backward: the
+        same values and weight gradients (a leaky ReLU's slope has zero
+        derivative almost everywhere), without autograd carrying zeros back
+        through the forward pass. Returns ``(n_packs, pac * n_features)``.
+        """
+        h = x.reshape(-1, self.pac * x.shape[-1])
+        slopes = []
+        with torch.no_grad():
+            for layer in self.body:
+                if isinstance(layer, nn.LeakyReLU):
+                    slope = h.new_tensor(layer.negative_slope)
+                    slopes.append(torch.where(h > 0, h.new_ones(()), slope))
+                h = layer(h)
+        grad = None
+        for layer in reversed(self.body):
+            if isinstance(layer, nn.LeakyReLU):
+                grad = grad * slopes.pop()
+            elif grad is None:  # the output layer: one score
+                grad = layer.weight.expand(h.shape[0], -1)
+            else:
+                grad = grad @ layer.weight
+        return grad
+
 
 def gradient_penalty(critic, real, fake):
     """``max(0, ||grad critic(mix)|| - 1)^2`` at random interpolations of real and fake packs.
@@ -204,9 +243,9 @@ def gradient_penalty(critic, real, fake):
     n_packs = real.shape[0] // pac
     alpha = torch.rand(n_packs, 1, 1, device=real.device, dtype=real.dtype)
     alpha = alpha.expand(n_packs, pac, 1).reshape(-1, 1)
-    mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
-    (grad,) = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
-    return ((grad.reshape(n_packs, -1).norm(dim=1) - 1).clamp_min(0) ** 2).mean()
+    mixed = alpha * real + (1 - alpha) * fake
+    grad = critic.input_gradient(mixed)
+    return ((grad.norm(dim=1) - 1).clamp_min(0) ** 2).mean()
 
 
 class GANModule(nn.Module):
@@ -312,18 +351,31 @@ class GANModule(nn.Module):
         rows = self.head.gumbel_softmax(self.generator(z, condition), self.tau)
         return self.impose(rows, condition)
 
-    def critic_loss(self, x, condition=None):
+    def generate(self, x, condition=None):
+        """The generated rows a training step pits against the batch ``x`` (differentiable)."""
         real, condition = self._packed(x, condition)
-        with torch.no_grad():
-            fake = self.fake(real.shape[0], condition, like=real)
+        return self.fake(real.shape[0], condition, like=real)
+
+    def critic_loss(self, x, condition=None, fake=None):
+        """Wasserstein critic loss and gradient penalty; ``fake`` from :meth:`generate`, or drawn."""
+        real, condition = self._packed(x, condition)
+        if fake is None:
+            with torch.no_grad():
+                fake = self.fake(real.shape[0], condition, like=real)
+        fake = fake.detach()  # the critic's update must not reach the generator
         real, fake = self._critic_input(real, condition), self._critic_input(fake, condition)
-        wasserstein = self.critic(fake).mean() - self.critic(real).mean()
+        # Real and fake packs in one pass (the critic has no batch statistics).
+        scores = self.critic(torch.cat([real, fake]))
+        n_packs = real.shape[0] // self.pac
+        wasserstein = scores[n_packs:].mean() - scores[:n_packs].mean()
         penalty = gradient_penalty(self.critic, real, fake)
         return {"critic": wasserstein, "gradient_penalty": self.gradient_penalty_weight * penalty}
 
-    def generator_loss(self, x, condition=None):
+    def generator_loss(self, x, condition=None, fake=None):
+        """Minus the critic's mean score of ``fake`` (from :meth:`generate`, or drawn)."""
         real, condition = self._packed(x, condition)
-        fake = self.fake(real.shape[0], condition, like=real)
+        if fake is None:
+            fake = self.fake(real.shape[0], condition, like=real)
         return {"generator": -self.critic(self._critic_input(fake, condition)).mean()}
 
     def loss(self, x, condition=None):

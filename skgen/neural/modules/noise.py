@@ -17,12 +17,17 @@ def standard_normal(shape, generator, like):
 
 
 def uniform(shape, generator, like):
-    """Uniform noise on [0, 1) of ``like``'s dtype, drawn by ``generator`` on its device."""
-    return torch.rand(shape, generator=generator, device=generator.device, dtype=like.dtype)
+    """Uniform noise on [0, 1) of ``like``'s dtype, drawn by ``generator`` on its device.
+
+    ``generator=None`` draws from torch's global RNG on ``like``'s device:
+    training noise, seeded by the estimator's fit.
+    """
+    device = like.device if generator is None else generator.device
+    return torch.rand(shape, generator=generator, device=device, dtype=like.dtype)
 
 
 def gumbel(shape, generator, like):
-    """Standard Gumbel noise (for Gumbel-max categorical sampling)."""
+    """Standard Gumbel noise (for Gumbel-max categorical sampling); ``generator`` as for :func:`uniform`."""
     u = uniform(shape, generator, like)
     tiny = torch.finfo(like.dtype).tiny
     return -torch.log(-torch.log(u.clamp(tiny, 1.0 - 1e-7)))

@@ -108,6 +108,12 @@ class TabularHead(nn.Module):
         self.register_buffer("grid_bias", torch.where(valid, 0.0, -1e30))
         self.register_buffer("grid_cells", valid.flatten().nonzero().flatten())
         self.register_buffer("discrete_index", data_grid[valid])
+        # Data column -> its cell in [continuous values, flattened grid]: a row is
+        # assembled by one gather (cheaper than zero-filling and scattering twice).
+        assemble_index = torch.empty(offsets, dtype=torch.long)
+        assemble_index[self.continuous_index] = torch.arange(self.n_continuous)
+        assemble_index[self.discrete_index] = self.n_continuous + self.grid_cells
+        self.register_buffer("assemble_index", assemble_index)
         self.grid_shape = (len(discrete), widest)
         self.n_grid = len(discrete) * widest
         n_params = self.n_continuous * (2 if learn_std else 1) + self.n_grid
@@ -154,11 +160,9 @@ class TabularHead(nn.Module):
         return mean, std, logits
 
     def _assemble(self, continuous, grid):
-        shape = continuous.shape[:-1] + (self.n_features,)
-        out = continuous.new_zeros(shape)
-        out[..., self.continuous_index] = continuous
-        out[..., self.discrete_index] = grid.flatten(-2)[..., self.grid_cells]
-        return out
+        shape = continuous.shape[:-1]
+        grid = grid.flatten(-2).expand(shape + (self.n_grid,))
+        return torch.cat([continuous, grid], dim=-1)[..., self.assemble_index]
 
     @staticmethod
     def _pad(x):
@@ -221,7 +225,14 @@ class TabularHead(nn.Module):
         """
         mean, _, logits = self._split(params)
         if self.n_grid:
-            logits = F.gumbel_softmax(logits, tau=tau, hard=hard, dim=-1)
+            # Gumbel noise as -log(-log(U)): torch's exponential_ sampler, which
+            # F.gumbel_softmax uses, is several times slower on the CPU.
+            noise = gumbel(logits.shape, None, logits)
+            soft = ((logits + noise) / tau).softmax(-1)
+            if hard:
+                one_hot = F.one_hot(soft.argmax(-1), soft.shape[-1]).to(soft.dtype)
+                soft = one_hot - soft.detach() + soft  # straight-through gradients
+            logits = soft
         return self._assemble(mean, logits)
 
     def sample(self, params, generator, *, continuous_noise=True):
