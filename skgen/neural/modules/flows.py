@@ -329,9 +329,10 @@ class MaskedAutoregressiveAffine(Bijection):
     def inverse(self, y, context=None):
         x = torch.zeros_like(y)
         for i in range(self.n_features):
-            shift, log_scale = self._shift_log_scale(x, context)
+            # Only feature i's shift and log-scale: the step's other outputs are unused.
+            shift, log_scale = self.network(x, context, [i, self.n_features + i]).unbind(1)
             x = x.clone()
-            x[:, i] = y[:, i] * log_scale[:, i].exp() + shift[:, i]
+            x[:, i] = y[:, i] * _soft_clamp(log_scale, self.scale_bound).exp() + shift
         return x
 
 
@@ -428,8 +429,9 @@ def rational_quadratic_spline(x, params, bound, inverse=False):
 
 
 def _per_feature(params, n_features):
-    """``(n, P * D)`` conditioner outputs (parameter-major) as ``(n, D, P)``."""
-    return params.reshape(params.shape[0], -1, n_features).transpose(1, 2)
+    """``(n, D * P)`` conditioner outputs (feature-major, so each feature's parameters are
+    contiguous: softmax and gathers along them take the fast path) as ``(n, D, P)``."""
+    return params.reshape(params.shape[0], n_features, -1)
 
 
 class SplineCoupling(Bijection):
@@ -474,9 +476,9 @@ class MaskedAutoregressiveSpline(Bijection):
     ):  # fmt: skip
         super().__init__()
         degrees = torch.arange(1, n_features + 1)
-        n_params = spline_parameter_count(n_bins)
+        self.n_params = n_params = spline_parameter_count(n_bins)
         self.network = MADENetwork(
-            degrees, hidden_layer_sizes, degrees.repeat(n_params), context_features
+            degrees, hidden_layer_sizes, degrees.repeat_interleave(n_params), context_features
         )
         nn.init.zeros_(self.network.output.weight)
         nn.init.zeros_(self.network.output.bias)
@@ -493,7 +495,8 @@ class MaskedAutoregressiveSpline(Bijection):
     def inverse(self, y, context=None):
         x = torch.zeros_like(y)
         for i in range(self.n_features):
-            params = self._params(x, context)[:, i]
+            # Only feature i's spline parameters: the step's other outputs are unused.
+            params = self.network(x, context, slice(i * self.n_params, (i + 1) * self.n_params))
             x = x.clone()
             x[:, i] = rational_quadratic_spline(y[:, i], params, self.bound, inverse=True)[0]
         return x
