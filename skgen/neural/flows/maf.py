@@ -30,8 +30,8 @@ __all__ = ["MAF"]
 class MAF(ClassContextMixin, FlowGenerator):
     __doc__ = f"""Masked autoregressive flow: a stack of MADE-parametrised affine autoregressive maps.
 
-    Each layer maps a row ``x`` to ``u_i = (x_i - mu_i(x_<i)) exp(-a_i(x_<i))``
-    with ``(mu, a)`` from a masked MLP (MADE), or ``u_i = spline_i(x_i)``
+    Each layer maps a row ``x`` to ``u_i = x_i exp(-a_i(x_<i)) + b_i(x_<i)``
+    with ``(b, a)`` from a masked MLP (MADE), or ``u_i = spline_i(x_i)``
     with a monotone rational-quadratic spline whose bins and slopes the
     MADE gives (``elementwise="spline"``, a neural spline flow); the order
     of the features is reversed between layers. Scoring and training take one pass per layer;
