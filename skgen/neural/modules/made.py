@@ -172,13 +172,15 @@ class MADEModule(nn.Module):
         context = self._context(context, x)
         slices, start = self._output_slices(), 0
         for index, width in enumerate(self.cardinalities):
-            logits = self.network(x, context, slices[index])
+            logits = self.network(x, context, slices[index], degree=index + 1)
             codes = self._invert_cdf(logits, uniforms[:, index])
             x[:, start : start + width] = F.one_hot(codes, width).to(x.dtype)
             start += width
         observed = self._observed(x)
         for j in range(self.n_continuous):
-            params = self.network(x, context, slices[n_discrete + j]).view(n_rows, 3, -1)
+            variable = n_discrete + j
+            params = self.network(x, context, slices[variable], degree=variable + 1)
+            params = params.view(n_rows, 3, -1)
             component = self._invert_cdf(params[:, 0], uniforms[:, n_discrete + j])[:, None]
             mean = params[:, 1].gather(1, component)[:, 0]
             std = F.softplus(params[:, 2].gather(1, component)[:, 0]) + self.min_std
