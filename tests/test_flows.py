@@ -20,12 +20,16 @@ from skgen.neural.modules.flows import (
     LULinear,
     MADENetwork,
     MaskedAutoregressiveAffine,
+    MaskedAutoregressiveSpline,
     MLPConditioner,
     MultiScale,
     Permutation,
+    SplineCoupling,
     Squeeze,
     channel_mask,
     checkerboard_mask,
+    rational_quadratic_spline,
+    spline_parameter_count,
 )
 
 from conftest import make_mixed_frame, make_small_mixed, total_probability
@@ -75,7 +79,13 @@ def _blocks():
             image,
             3,
         ),
+        "spline-coupling-context": (
+            SplineCoupling(channel_mask(rows, 1), MLPConditioner(4, (8,), 3, 3 * 5 - 1)),
+            rows,
+            3,
+        ),
         "maf": (MaskedAutoregressiveAffine(4, (16, 16)), rows, 0),
+        "maf-spline": (MaskedAutoregressiveSpline(4, (16, 16), n_bins=5), rows, 0),
         "maf-context": (MaskedAutoregressiveAffine(4, (16,), 3), rows, 3),
         "actnorm-rows": (ActNorm(4), rows, 0),
         "class-actnorm": (ClassActNorm(4, 3), rows, 3),
@@ -125,6 +135,18 @@ def test_block_is_invertible_with_exact_log_jacobian(name):
         torch.testing.assert_close(log_det[row], expected)
 
 
+def test_spline_is_monotone_and_the_identity_outside_its_interval():
+    params = torch.randn(9, spline_parameter_count(6), generator=torch.Generator().manual_seed(3))
+    x = torch.tensor([-9.0, -3.0, -3.0 + 1e-9, -1.0, 0.0, 0.5, 2.9, 3.0, 7.0], dtype=torch.float64)
+    y, log_slope = rational_quadratic_spline(x, params.double(), bound=3.0)
+    torch.testing.assert_close(y[[0, 1, 7, 8]], x[[0, 1, 7, 8]])  # identity tails
+    torch.testing.assert_close(y[2], x[2])  # continuous at the bound, with unit slope
+    assert log_slope[[0, 8]].abs().max() == 0
+    grid = torch.linspace(-4, 4, 801, dtype=torch.float64)
+    values, _ = rational_quadratic_spline(grid, params[:1].double().expand(801, -1), bound=3.0)
+    assert (values.diff() > 0).all()
+
+
 def test_made_network_is_autoregressive():
     """Output of degree d changes only with inputs of degree < d (with and without context)."""
     degrees = [1, 1, 2, 3]  # a one-hot pair, then two scalar variables
@@ -137,6 +159,18 @@ def test_made_network_is_autoregressive():
         allowed = torch.tensor(outputs)[:, None] > torch.tensor(degrees)[None, :]
         assert not (depends & ~allowed).any()
         assert depends[allowed].any()
+
+
+def test_made_network_computes_one_variable_from_the_lower_degrees_only():
+    """What one step of sampling computes equals the full pass's outputs of that variable."""
+    degrees, outputs = [1, 1, 2, 3], [1, 2, 2, 3, 3, 4, 4]
+    for n_context in (0, 2):
+        network = _randomise(MADENetwork(degrees, (12, 10), outputs, n_context))
+        x, context = _rows(5, 4), (_context(5, n_context) if n_context else None)
+        full = network(x, context)
+        for degree in range(1, 5):
+            units = [k for k, d in enumerate(outputs) if d == degree]
+            torch.testing.assert_close(network(x, context, units, degree=degree), full[:, units])
 
 
 def test_context_changes_the_map():
@@ -163,6 +197,9 @@ ESTIMATORS = {
     "MAF": lambda: MAF(n_transforms=2, hidden_layer_sizes=(16,), **_TINY),
     "Glow": lambda: Glow(n_transforms=2, hidden_layer_sizes=(16,), **_TINY),
     "MADE": lambda: MADE(hidden_layer_sizes=(16,), n_mixture_components=3, **_TINY),
+    "MAF-spline": lambda: MAF(
+        n_transforms=2, elementwise="spline", n_bins=4, hidden_layer_sizes=(16,), **_TINY
+    ),
 }
 
 

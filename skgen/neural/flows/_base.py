@@ -39,9 +39,16 @@ from ...utils._sklearn import Interval, StrOptions
 from .._base import _INFERENCE_CHUNK, NeuralGenerator
 from .._docs import TRAINING_PARAMETERS
 from .._latent import NeuralLatentMixin
-from ..modules.flows import FlowModule
+from .._net import GenerativeNet
+from ..modules.flows import (
+    AffineCoupling,
+    FlowModule,
+    MLPConditioner,
+    SplineCoupling,
+    spline_parameter_count,
+)
 
-__all__ = ["FlowGenerator", "ImageFlowGenerator"]
+__all__ = ["FlowGenerator", "FlowNet", "ImageFlowGenerator", "flow_net_params", "tabular_coupling"]
 
 # Smallest normal tail kept when mapping a dequantised code to a normal score.
 _TINY = 1e-12
@@ -91,6 +98,26 @@ def mixed_output(estimator, values, codes, cardinalities):
     )
 
 
+class FlowNet(GenerativeNet):
+    """:class:`~skgen.neural.GenerativeNet` without the per-batch cost a small flow notices.
+
+    skorch sets the train/eval mode of every submodule before every batch,
+    a walk over the dozens of modules of a stack of layers that costs more
+    than a 2-D flow's forward pass; here the mode is set only when it
+    changes.
+    """
+
+    def _set_training(self, training=True):
+        if self.module_.training != training:
+            super()._set_training(training)
+
+
+def flow_net_params(estimator):
+    """The named optimizers step all parameter tensors at once (``foreach``): a flow has
+    many small ones, and one update per tensor costs a fifth of an epoch on the CPU."""
+    return {"optimizer__foreach": True} if isinstance(estimator.optimizer, str) else {}
+
+
 class FlowGenerator(NeuralLatentMixin, NeuralGenerator):
     """Base of the exact-likelihood flows: the data <-> flow-input bijection (module docstring).
 
@@ -101,6 +128,7 @@ class FlowGenerator(NeuralLatentMixin, NeuralGenerator):
 
     score_kind = "exact"
     _input_view = "mixed"
+    _net_class = FlowNet
     _parameter_constraints = {
         **NeuralGenerator._parameter_constraints,
         # "mode" gives several values per column, which the mixed view does not hold.
@@ -119,6 +147,9 @@ class FlowGenerator(NeuralLatentMixin, NeuralGenerator):
 
     def _module_scores(self, module, x):
         return module.log_prob(**x) if isinstance(x, dict) else module.log_prob(x)
+
+    def _net_params(self):
+        return flow_net_params(self)
 
     def _fit(self, data, seed, epochs=None, context=None):
         self._noise_seed_ = seed
@@ -224,6 +255,22 @@ class FlowGenerator(NeuralLatentMixin, NeuralGenerator):
         return mixed_output(self, values[:, n_discrete:], codes, cardinalities)
 
 
+#: The parameters of the flows whose tabular layers are affine or spline maps.
+TRANSFORM_CONSTRAINTS = {
+    "elementwise": [StrOptions({"affine", "spline"})],
+    "n_bins": [Interval(Integral, 2, None, closed="left")],
+}
+
+
+def tabular_coupling(estimator, mask, hidden, n_classes):
+    """An affine or spline coupling of rows (``estimator.elementwise``) with an MLP conditioner."""
+    (n_features,) = mask.shape
+    if estimator.elementwise == "spline":
+        n_params = spline_parameter_count(estimator.n_bins)
+        return SplineCoupling(mask, MLPConditioner(n_features, hidden, n_classes, n_params))
+    return AffineCoupling(mask, MLPConditioner(n_features, hidden, n_classes))
+
+
 class ImageFlowGenerator(FlowGenerator):
     """The parameters of the coupling flows that also take images (RealNVP, Glow).
 
@@ -239,12 +286,15 @@ class ImageFlowGenerator(FlowGenerator):
         "hidden_layer_sizes": [tuple, list],
         "hidden_channels": [Interval(Integral, 1, None, closed="left")],
         "n_levels": [Interval(Integral, 0, None, closed="left")],
+        **TRANSFORM_CONSTRAINTS,
     }
 
     def __init__(
         self,
         n_transforms=4,
         *,
+        elementwise="affine",
+        n_bins=8,
         hidden_layer_sizes=(64, 64),
         hidden_channels=32,
         n_levels=2,
@@ -263,6 +313,8 @@ class ImageFlowGenerator(FlowGenerator):
         random_state=None,
     ):
         self.n_transforms = n_transforms
+        self.elementwise = elementwise
+        self.n_bins = n_bins
         self.hidden_layer_sizes = hidden_layer_sizes
         self.hidden_channels = hidden_channels
         self.n_levels = n_levels
@@ -318,8 +370,20 @@ FLOW_ATTRIBUTES = """\
     image_shape_ : tuple of int or None
         ``(C, H, W)`` when fit on images (the flow works on image arrays)."""
 
+FLOW_TRANSFORM_PARAMETERS = """\
+    elementwise : {"affine", "spline"}, default="affine"
+        Map of each transformed feature on tables: a scale and a shift, or
+        a monotone rational-quadratic spline with ``n_bins`` bins on
+        ``[-5, 5]`` (the identity outside; neural spline flows, Durkan et
+        al., 2019), which fits multi-modal and sharp-edged densities with
+        fewer layers and does not extrapolate multiplicatively beyond the
+        training range. Image couplings are affine.
+    n_bins : int, default=8
+        Bins of each spline (``elementwise="spline"``)."""
+
 #: The parameters after ``n_transforms`` of the flows that also take images (RealNVP, Glow).
 IMAGE_FLOW_PARAMETERS = f"""\
+{FLOW_TRANSFORM_PARAMETERS}
     hidden_layer_sizes : tuple of int, default=(64, 64)
         Widths of each coupling's MLP (tables).
     hidden_channels : int, default=32

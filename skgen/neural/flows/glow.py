@@ -8,7 +8,6 @@ from ..modules.flows import (
     Compose,
     ConvConditioner,
     LULinear,
-    MLPConditioner,
     alternating_mask,
     channel_mask,
     multiscale_image_flow,
@@ -18,6 +17,7 @@ from ._base import (
     FLOW_SCORES_DOC,
     IMAGE_FLOW_PARAMETERS,
     ImageFlowGenerator,
+    tabular_coupling,
 )
 
 __all__ = ["Glow"]
@@ -79,9 +79,7 @@ class Glow(ImageFlowGenerator):
         hidden = check_layer_sizes(self.hidden_layer_sizes)
         steps = []
         for i in range(self.n_transforms):
-            coupling = AffineCoupling(
-                channel_mask(shape, i % 2), MLPConditioner(shape[0], hidden, n_classes)
-            )
+            coupling = tabular_coupling(self, channel_mask(shape, i % 2), hidden, n_classes)
             steps += [ActNorm(shape[0]), LULinear(shape[0]), coupling]
         return Compose(*steps)
 

@@ -10,7 +10,13 @@ from ...utils._sklearn import Interval, StrOptions
 from .._base import NeuralGenerator
 from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
 from ..modules.made import MADEModule
-from ._base import FLOW_CONTINUOUS_PARAMETER, mixed_output, prepare_mixed_values
+from ._base import (
+    FLOW_CONTINUOUS_PARAMETER,
+    FlowNet,
+    flow_net_params,
+    mixed_output,
+    prepare_mixed_values,
+)
 
 __all__ = ["MADE"]
 
@@ -74,6 +80,7 @@ class MADE(NeuralGenerator):
 
     score_kind = "exact"
     _input_view = "mixed"
+    _net_class = FlowNet
     _parameter_constraints = {
         **NeuralGenerator._parameter_constraints,
         "continuous": [StrOptions({"standard", "quantile"})],
@@ -147,6 +154,9 @@ class MADE(NeuralGenerator):
         codes = [missing[:, j].astype(np.intp) for j in self.missing_columns_] + list(data.codes.T)
         blocks = [one_hot(c, k) for c, k in zip(codes, self.cardinalities_)]
         return np.column_stack(blocks + [np.where(missing, 0.0, values)]).astype(dtype)
+
+    def _net_params(self):
+        return flow_net_params(self)
 
     def _module_scores(self, module, x):
         return module.log_prob(**x) if isinstance(x, dict) else module.log_prob(x)

@@ -8,8 +8,21 @@ from ...base import ClassContextMixin
 from ...utils import check_layer_sizes
 from ...utils._sklearn import Interval
 from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
-from ..modules.flows import ClassActNorm, Compose, MaskedAutoregressiveAffine, Permutation
-from ._base import FLOW_ATTRIBUTES, FLOW_CONTINUOUS_PARAMETER, FLOW_SCORES_DOC, FlowGenerator
+from ..modules.flows import (
+    ClassActNorm,
+    Compose,
+    MaskedAutoregressiveAffine,
+    MaskedAutoregressiveSpline,
+    Permutation,
+)
+from ._base import (
+    FLOW_ATTRIBUTES,
+    FLOW_CONTINUOUS_PARAMETER,
+    FLOW_SCORES_DOC,
+    FLOW_TRANSFORM_PARAMETERS,
+    TRANSFORM_CONSTRAINTS,
+    FlowGenerator,
+)
 
 __all__ = ["MAF"]
 
@@ -17,9 +30,11 @@ __all__ = ["MAF"]
 class MAF(ClassContextMixin, FlowGenerator):
     __doc__ = f"""Masked autoregressive flow: a stack of MADE-parametrised affine autoregressive maps.
 
-    Each layer maps a row ``x`` to ``u_i = (x_i - mu_i(x_<i)) exp(-a_i(x_<i))``
-    with ``(mu, a)`` from a masked MLP (MADE); the order of the features is
-    reversed between layers. Scoring and training take one pass per layer;
+    Each layer maps a row ``x`` to ``u_i = x_i exp(-a_i(x_<i)) + b_i(x_<i)``
+    with ``(b, a)`` from a masked MLP (MADE), or ``u_i = spline_i(x_i)``
+    with a monotone rational-quadratic spline whose bins and slopes the
+    MADE gives (``elementwise="spline"``, a neural spline flow); the order
+    of the features is reversed between layers. Scoring and training take one pass per layer;
     sampling takes one pass per feature and layer.
 
 {FLOW_SCORES_DOC}
@@ -37,6 +52,7 @@ class MAF(ClassContextMixin, FlowGenerator):
     ----------
     n_transforms : int, default=5
         Autoregressive layers.
+{FLOW_TRANSFORM_PARAMETERS}
     hidden_layer_sizes : tuple of int, default=(64, 64)
         Widths of each layer's MADE.
 {FLOW_CONTINUOUS_PARAMETER}
@@ -80,12 +96,15 @@ class MAF(ClassContextMixin, FlowGenerator):
         **FlowGenerator._parameter_constraints,
         "n_transforms": [Interval(Integral, 1, None, closed="left")],
         "hidden_layer_sizes": [tuple, list],
+        **TRANSFORM_CONSTRAINTS,
     }
 
     def __init__(
         self,
         n_transforms=5,
         *,
+        elementwise="affine",
+        n_bins=8,
         hidden_layer_sizes=(64, 64),
         continuous="standard",
         max_epochs=100,
@@ -102,6 +121,8 @@ class MAF(ClassContextMixin, FlowGenerator):
         random_state=None,
     ):
         self.n_transforms = n_transforms
+        self.elementwise = elementwise
+        self.n_bins = n_bins
         self.hidden_layer_sizes = hidden_layer_sizes
         self.continuous = continuous
         self.max_epochs = max_epochs
@@ -124,8 +145,12 @@ class MAF(ClassContextMixin, FlowGenerator):
         # = one Gaussian per class, whatever the layers have learnt yet.
         layers = [ClassActNorm(n_features, n_classes)] if n_classes else []
         for _ in range(self.n_transforms):
+            if self.elementwise == "spline":
+                layer = MaskedAutoregressiveSpline(n_features, hidden, n_classes, self.n_bins)
+            else:
+                layer = MaskedAutoregressiveAffine(n_features, hidden, n_classes)
             layers += [
-                MaskedAutoregressiveAffine(n_features, hidden, n_classes),
+                layer,
                 Permutation(np.arange(n_features)[::-1].copy()),
             ]
         return Compose(*layers)

@@ -6,7 +6,6 @@ from ..modules.flows import (
     AffineCoupling,
     Compose,
     ConvConditioner,
-    MLPConditioner,
     alternating_mask,
     checkerboard_mask,
     multiscale_image_flow,
@@ -16,6 +15,7 @@ from ._base import (
     FLOW_SCORES_DOC,
     IMAGE_FLOW_PARAMETERS,
     ImageFlowGenerator,
+    tabular_coupling,
 )
 
 __all__ = ["RealNVP"]
@@ -25,7 +25,8 @@ class RealNVP(ImageFlowGenerator):
     __doc__ = f"""Real-valued non-volume-preserving flow: a stack of affine coupling layers.
 
     Each coupling keeps part of the features and scales and shifts the rest
-    by functions (an MLP) of the kept part; successive layers alternate the
+    (or maps them through monotone splines, ``elementwise="spline"``) by
+    functions (an MLP) of the kept part; successive layers alternate the
     masks (even/odd features, then the two halves). Scoring, training and
     sampling each take one pass.
 
@@ -78,9 +79,7 @@ class RealNVP(ImageFlowGenerator):
         hidden = check_layer_sizes(self.hidden_layer_sizes)
         return Compose(
             *(
-                AffineCoupling(
-                    alternating_mask(shape, i), MLPConditioner(shape[0], hidden, n_classes)
-                )
+                tabular_coupling(self, alternating_mask(shape, i), hidden, n_classes)
                 for i in range(self.n_transforms)
             )
         )

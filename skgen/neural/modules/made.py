@@ -120,21 +120,69 @@ class MADEModule(nn.Module):
     def loss(self, x, context=None):
         return {"nll": -self.log_prob(x, context).mean()}
 
-    def sample(self, n_samples, generator, context=None):
+    def _output_slices(self):
+        """The output units of each variable, in order: logits, then mixture parameters."""
+        bounds = [0]
+        for width in self.cardinalities:
+            bounds.append(bounds[-1] + width)
+        bounds += [
+            bounds[-1] + 3 * self.n_mixture_components * (j + 1) for j in range(self.n_continuous)
+        ]
+        return [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+
+    def sample(self, n_samples, generator, context=None, chunk_size=2048):
+        """Ancestral sampling, one pass of the network per variable.
+
+        Every random number is drawn first (per row: a uniform for each
+        discrete variable and each mixture component choice, a normal for
+        each value), so the rows do not depend on ``chunk_size``; the rows are
+        then built in chunks whose activations stay in the cache, and each
+        step computes only the output units of its variable. Draws from a
+        categorical invert its CDF.
+        """
         reference = self.network.output.weight
-        x = reference.new_zeros(n_samples, self.n_inputs)
+        n_variables = len(self.cardinalities) + self.n_continuous
+        uniforms = torch.rand(
+            n_samples, n_variables, generator=generator, dtype=reference.dtype,
+            device=reference.device,
+        )  # fmt: skip
+        normals = torch.randn(
+            n_samples, self.n_continuous, generator=generator, dtype=reference.dtype,
+            device=reference.device,
+        )  # fmt: skip
+        chunks = [
+            self._sample_rows(
+                uniforms[start : start + chunk_size],
+                normals[start : start + chunk_size],
+                None if context is None else context[start : start + chunk_size],
+            )
+            for start in range(0, n_samples, chunk_size)
+        ]
+        return torch.cat(chunks) if chunks else reference.new_zeros(0, self.n_inputs)
+
+    @staticmethod
+    def _invert_cdf(logits, uniform):
+        """Index of the category whose CDF interval holds ``uniform`` (one per row)."""
+        cdf = torch.cumsum(F.softmax(logits, dim=1), dim=1)
+        return (cdf < uniform[:, None]).sum(1).clamp_max(logits.shape[1] - 1)
+
+    def _sample_rows(self, uniforms, normals, context):
+        n_rows, n_discrete = uniforms.shape[0], len(self.cardinalities)
+        x = uniforms.new_zeros(n_rows, self.n_inputs)
         context = self._context(context, x)
-        start = 0
+        slices, start = self._output_slices(), 0
         for index, width in enumerate(self.cardinalities):
-            logits = self._blocks(self.network(x, context))[0][index]
-            codes = torch.multinomial(F.softmax(logits, dim=1), 1, generator=generator)[:, 0]
+            logits = self.network(x, context, slices[index], degree=index + 1)
+            codes = self._invert_cdf(logits, uniforms[:, index])
             x[:, start : start + width] = F.one_hot(codes, width).to(x.dtype)
             start += width
+        observed = self._observed(x)
         for j in range(self.n_continuous):
-            _, weights, means, log_std = self._blocks(self.network(x, context))
-            component = torch.multinomial(F.softmax(weights[:, j], dim=1), 1, generator=generator)
-            mean = means[:, j].gather(1, component)[:, 0]
-            std = log_std[:, j].gather(1, component)[:, 0].exp()
-            noise = torch.randn(n_samples, generator=generator, dtype=x.dtype, device=x.device)
-            x[:, self.n_one_hot + j] = (mean + std * noise) * self._observed(x)[:, j]
+            variable = n_discrete + j
+            params = self.network(x, context, slices[variable], degree=variable + 1)
+            params = params.view(n_rows, 3, -1)
+            component = self._invert_cdf(params[:, 0], uniforms[:, n_discrete + j])[:, None]
+            mean = params[:, 1].gather(1, component)[:, 0]
+            std = F.softplus(params[:, 2].gather(1, component)[:, 0]) + self.min_std
+            x[:, self.n_one_hot + j] = (mean + std * normals[:, j]) * observed[:, j]
         return x
