@@ -136,7 +136,7 @@ def test_bound_with_the_exact_denoiser_is_below_the_exact_log_density(name):
 @pytest.fixture(scope="module")
 def mixed_model():
     frame = make_mixed_frame(200)
-    return frame, DiffusionModel(**TINY, max_epochs=5, random_state=0).fit(frame)
+    return frame, DiffusionModel(**TINY, max_epochs=30, random_state=0).fit(frame)
 
 
 def test_conditions_are_exact_by_inpainting(mixed_model):
