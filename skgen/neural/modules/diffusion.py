@@ -698,10 +698,3 @@ class TabularDiffusion(nn.Module):
                 )
                 grid_t = torch.where(mask[:, None], forward, grid_t)
         return self.join(x_t, grid_t)
-
-
-def _standard_gumbel(shape, like):
-    """Standard Gumbel noise from torch's global generator (training noise, seeded by the estimator)."""
-    u = torch.rand(shape, device=like.device, dtype=like.dtype)
-    tiny = torch.finfo(like.dtype).tiny
-    return -torch.log(-torch.log(u.clamp(tiny, 1.0 - 1e-7)))
