@@ -35,7 +35,7 @@ EPOCHS = 200
 models = {
     "DiffusionModel": DiffusionModel(hidden_layer_sizes=(128, 128), n_steps=100,
                                      n_sampling_steps=50, n_score_steps=20, batch_size=32,
-                                     max_epochs=EPOCHS, random_state=0),
+                                     lr=2e-3, max_epochs=EPOCHS, random_state=0),
     "VAE": VAE(n_components=4, hidden_layer_sizes=(64, 64), beta=0.5, batch_size=32, lr=3e-3,
                max_epochs=EPOCHS, random_state=0),
 }  # fmt: skip
@@ -66,7 +66,8 @@ print(rows["species"].value_counts().to_string(), "\n")
 # One model of p(x | species), sampled with classifier-free guidance.
 X, y = train.drop(columns="species"), train["species"]
 conditional = DiffusionModel(hidden_layer_sizes=(128, 128), n_steps=100, n_sampling_steps=50,
-                             batch_size=32, max_epochs=EPOCHS, random_state=0).fit(X, y)  # fmt: skip
+                             batch_size=32, lr=2e-3, max_epochs=EPOCHS,
+                             random_state=0).fit(X, y)  # fmt: skip
 adelie = y == "Adelie"
 for scale in (1.0, 3.0):
     rows = conditional.set_params(guidance_scale=scale).sample(500, y="Adelie", random_state=0)

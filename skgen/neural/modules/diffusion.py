@@ -110,6 +110,19 @@ def timestep_embedding(t, dim, max_period=10000.0):
     return embedding
 
 
+def _log_softmax(x):
+    """``log_softmax`` over the last axis, written out: torch's kernel is several times
+    slower on the short last axis of a grid of categorical variables."""
+    shifted = x - x.amax(-1, keepdim=True).detach()
+    return shifted - shifted.exp().sum(-1, keepdim=True).log()
+
+
+def _softmax(x):
+    """``softmax`` over the last axis (see :func:`_log_softmax`)."""
+    exp = (x - x.amax(-1, keepdim=True).detach()).exp()
+    return exp / exp.sum(-1, keepdim=True)
+
+
 def _gather(values, t, ndim):
     """``values[t]`` shaped to broadcast against a tensor of ``ndim`` dimensions."""
     if isinstance(t, int):
@@ -144,6 +157,12 @@ class GaussianDiffusion(nn.Module):
         lower, upper = (-math.inf, math.inf) if x0_range is None else x0_range
         self.register_buffer("x0_lower", torch.as_tensor(lower, dtype=torch.float64))
         self.register_buffer("x0_upper", torch.as_tensor(upper, dtype=torch.float64))
+        # Per timestep t >= 1, what a training step needs: sqrt(alpha_bar_t),
+        # sqrt(1 - alpha_bar_t), alpha_{t|t-1} and alpha_bar_{t-1}; one lookup per batch.
+        ab = self.alpha_bar
+        table = torch.stack([ab.sqrt(), (1.0 - ab).sqrt(), ab / ab.roll(1), ab.roll(1)], dim=-1)
+        table[0] = torch.tensor([1.0, 0.0, 1.0, 1.0], dtype=torch.float64)
+        self.register_buffer("training_coefficients", table, persistent=False)
 
     @property
     def n_steps(self):
@@ -237,6 +256,7 @@ class MultinomialDiffusion(nn.Module):
         # The uniform distribution of each variable, laid out on the grid.
         self.register_buffer("uniform", valid.to(torch.float64) / sizes)
         self.register_buffer("valid", valid)
+        self.register_buffer("sizes", sizes[:, 0], persistent=False)
 
     def _mix(self, x, keep):
         """``keep x + (1 - keep) / K``: x kept with probability ``keep``, else resampled uniformly."""
@@ -271,6 +291,42 @@ class MultinomialDiffusion(nn.Module):
         """One-hot draws from a grid of probabilities given standard Gumbel noise."""
         scores = torch.where(self.valid, probs.clamp(min=1e-300).log() + gumbel_noise, -math.inf)
         return F.one_hot(scores.argmax(-1), probs.shape[-1]).to(probs.dtype)
+
+    def draw_marginal(self, x0_index, keep, uniform_draws):
+        """One-hot draws of ``q(x_t | x_0)`` given the categories ``x0_index`` ``(..., S)``.
+
+        ``q(x_t | x_0)`` keeps ``x_0`` with probability ``alpha_bar_t``, else
+        draws a category uniformly: ``keep`` (bool, broadcast against
+        ``x0_index``) says which are kept, ``uniform_draws`` (uniform on [0, 1),
+        shaped as ``x0_index``) give the others. One categorical draw per
+        variable, without building the probability grid (training's path).
+        """
+        resampled = (uniform_draws * self.sizes).long().clamp(max=self.uniform.shape[-1] - 1)
+        index = torch.where(keep, x0_index, resampled)
+        return F.one_hot(index, self.uniform.shape[-1])
+
+    def step_kl(self, x0, x_t, log_probs, alpha, alpha_bar_s):
+        """``KL(q(x_s | x_t, x_0) || p(x_s | x_t))`` per variable, at the previous timestep ``s = t - 1``.
+
+        ``alpha = alpha_bar_t / alpha_bar_s`` and ``alpha_bar_s`` broadcast
+        against the ``(..., S, 1)`` grid; ``log_probs`` are the denoiser's
+        log-probabilities of ``x_0`` (``-inf`` on padding cells). At ``s = 0``
+        (``alpha_bar_s = 1``) the posterior is the one-hot ``x_0`` and the
+        KL is ``-log p(x_0 | x_t)``, the bound's last term, with no special
+        case. The same terms as :meth:`bound_term` with fewer operations
+        (training's path).
+        """
+        uniform = self.uniform.to(x_t.dtype)
+        # q(x_t | x_s) as a function of x_s: shared by both posteriors.
+        likelihood = alpha * x_t + (1.0 - alpha) * uniform
+        prior = alpha_bar_s * x0 + (1.0 - alpha_bar_s) * uniform
+        q = likelihood * prior
+        q = q / q.sum(-1, keepdim=True)
+        # log p(x_s | x_t) = log(likelihood * (alpha_bar_s p + (1 - alpha_bar_s) u)) - log(sum).
+        model = likelihood * (alpha_bar_s * log_probs.exp() + (1.0 - alpha_bar_s) * uniform)
+        tiny = torch.finfo(x_t.dtype).tiny
+        log_model = model.clamp(min=tiny).log() - model.sum(-1, keepdim=True).log()
+        return (torch.xlogy(q, q) - q * log_model).sum(-1)
 
     def kl(self, q, p):
         """``KL(q || p)`` per variable (cells where ``q = 0`` add nothing)."""
@@ -335,9 +391,18 @@ class MLPDenoiser(nn.Module):
                 self.out.bias.copy_(torch.as_tensor(output_bias))
 
     def embed(self, x, t, context=None):
-        """The last hidden layer's features of rows ``x`` at timesteps ``t`` (``(n,)`` or ``(1,)``)."""
-        time = timestep_embedding(t, self.embedding_dim).to(x.dtype)
-        hidden = self.project(x) + self.time_mlp(time)
+        """The last hidden layer's features of rows ``x`` at timesteps ``t`` (``(n,)`` or ``(1,)``).
+
+        The timestep MLP runs once per distinct timestep of ``t``: rows that
+        share a timestep (training draws a few per batch, sampling one per
+        step) share its embedding.
+        """
+        if t.shape[0] > 1:
+            distinct, inverse = torch.unique(t, return_inverse=True)
+        else:
+            distinct, inverse = t, None
+        time = self.time_mlp(timestep_embedding(distinct, self.embedding_dim).to(x.dtype))
+        hidden = self.project(x) + (time if inverse is None else time[inverse])
         if self.class_embedding is not None:
             if context is None:  # the "no class" index: the unconditional model
                 context = torch.full((x.shape[0],), self.n_classes, device=x.device)
@@ -381,10 +446,13 @@ class TabularDiffusion(nn.Module):
         moving average of the denoiser's weights, which the module uses when
         not training (sampling, scoring, embedding): the average of the last
         few hundred steps is steadier than the last step's weights.
+    n_batch_timesteps : int, default=32
+        Distinct timesteps of a training batch (see :meth:`training_timesteps`).
 
     Notes
     -----
-    The loss is TabDDPM's: at a uniform timestep per row, ``gaussian`` is the
+    The loss is TabDDPM's: at a uniform timestep per row (stratified over
+    the batch, see :meth:`training_timesteps`), ``gaussian`` is the
     squared error of the predicted noise (mean over continuous values) and
     ``multinomial`` the bound's term of the discrete spans (mean over spans).
 
@@ -409,8 +477,10 @@ class TabularDiffusion(nn.Module):
         x0_range=None,
         ema_decay=0.0,
         x0_loss_weight=0.0,
+        n_batch_timesteps=32,
     ):
         super().__init__()
+        self.n_batch_timesteps = n_batch_timesteps
         offset, continuous, discrete, missing_cell = 0, [], [], {}
         for span in layout:
             if span.kind == "continuous":
@@ -447,6 +517,7 @@ class TabularDiffusion(nn.Module):
         self.register_buffer("grid", grid)  # grid cell -> data column (padding -> zero column)
         self.register_buffer("grid_cells", (grid < offset).flatten().nonzero().flatten())
         self.register_buffer("discrete_index", grid[grid < offset])
+        self.has_missing = bool(missing_cell)
 
     @property
     def n_steps(self):
@@ -487,9 +558,10 @@ class TabularDiffusion(nn.Module):
             return
         n = self.n_averaged
         decay = min(self.ema_decay, (1.0 + n) / (10.0 + n))
-        averaged = self.averaged_denoiser.parameters()
-        for average, current in zip(averaged, self.denoiser.parameters()):
-            average.lerp_(current, 1.0 - decay)
+        # One fused update of all the weights (a loop over them costs more than the update).
+        torch._foreach_lerp_(
+            list(self.averaged_denoiser.parameters()), list(self.denoiser.parameters()), 1.0 - decay
+        )
         self.n_averaged += 1
 
     def _denoiser(self):
@@ -511,7 +583,7 @@ class TabularDiffusion(nn.Module):
         if context is None or guidance_scale == 1.0:
             out = denoiser(x_t, t, context)
             eps, logits = self.split(out)
-            logits = logits.log_softmax(-1) if self.n_discrete else logits
+            logits = _log_softmax(logits) if self.n_discrete else logits
         else:
             none = torch.full_like(context, denoiser.n_classes)
             times = t if t.shape[0] == 1 else torch.cat([t, t])
@@ -519,11 +591,11 @@ class TabularDiffusion(nn.Module):
             eps_both, logits_both = self.split(both)
             conditional, unconditional = eps_both.chunk(2)
             eps = unconditional + guidance_scale * (conditional - unconditional)
-            log_conditional, log_unconditional = logits_both.log_softmax(-1).chunk(2)
+            log_conditional, log_unconditional = _log_softmax(logits_both).chunk(2)
             logits = log_unconditional + guidance_scale * (log_conditional - log_unconditional)
         # Padding cells get no probability.
         logits = logits.masked_fill(~self.multinomial.valid, -math.inf)
-        return eps, logits.softmax(-1)
+        return eps, _softmax(logits)
 
     def embed(self, x, context=None):
         """The denoiser's features of the clean rows ``x`` at the least noisy timestep, 1."""
@@ -531,35 +603,56 @@ class TabularDiffusion(nn.Module):
         return self._denoiser().embed(x, t, context)
 
     # ----------------------------------------------------------- training
+    def training_timesteps(self, n, device):
+        """Timesteps of a training batch of ``n`` rows: ``n_batch_timesteps`` stratified draws.
+
+        Draw ``j`` is uniform on the ``j``-th of ``n_batch_timesteps`` equal
+        slices of ``1..n_steps``, and rows ``j, j + m, j + 2m, ...`` share it
+        (``m`` draws). A batch's rows come in random order, so each row's
+        timestep is uniform, as in DDPM; the batch covers the schedule
+        evenly, and the denoiser embeds ``m`` timesteps rather than ``n``.
+        """
+        m = max(1, min(n, self.n_batch_timesteps))
+        u = (torch.arange(m, device=device) + torch.rand(m, device=device)) / m
+        t = 1 + (u * self.n_steps).long().clamp(max=self.n_steps - 1)
+        return t.repeat(-(-n // m))[:n]
+
     def loss(self, x, context=None):
         n = x.shape[0]
-        t = torch.randint(1, self.n_steps + 1, (n,), device=x.device)
+        t = self.training_timesteps(n, x.device)
         if context is not None and self.class_dropout > 0:
             dropped = torch.rand(n, device=x.device) < self.class_dropout
             context = torch.where(
                 dropped, torch.full_like(context, self.denoiser.n_classes), context
             )
+        # sqrt(alpha_bar_t), sqrt(1 - alpha_bar_t), alpha_{t|t-1}, alpha_bar_{t-1}, per row.
+        coefficients = self.gaussian.training_coefficients[t].to(x.dtype)
         x0, grid0 = self.split(x)
-        x0, _ = self._impute(x, x0, torch.randn_like(x0))
+        if self.has_missing:
+            x0, _ = self._impute(x, x0, torch.randn_like(x0))
         noise = torch.randn_like(x0)
-        x_t = self.gaussian.noised(x0, t, noise)
-        grid_t = self.multinomial.draw_with(
-            self.multinomial.marginal(grid0, t), _standard_gumbel(grid0.shape, x)
-        )
-        eps, x0_probs = self.denoise(self.join(x_t, grid_t), t, context)
-        gaussian = self.gaussian.loss(eps, noise).sum(-1) / max(self.n_continuous, 1)
-        multinomial = self.multinomial.bound_term(grid0, grid_t, x0_probs, t, t - 1)
-        multinomial = multinomial.sum(-1) / max(self.n_discrete, 1)
+        x_t = coefficients[:, :1] * x0 + coefficients[:, 1:2] * noise
+        # x_t of the discrete variables: x_0 kept with probability alpha_bar_t, else uniform.
+        index0 = grid0.argmax(-1)
+        keep = torch.rand(index0.shape, device=x.device) < coefficients[:, :1] ** 2
+        uniform_draws = torch.rand(index0.shape, device=x.device, dtype=x.dtype)
+        grid_t = self.multinomial.draw_marginal(index0, keep, uniform_draws).to(x.dtype)
+        out = self._denoiser()(self.join(x_t, grid_t), t, context)
+        eps, logits = self.split(out)
+        zero = x.new_zeros(())
+        terms = {"gaussian": F.mse_loss(eps, noise) if self.n_continuous else zero}
+        if not self.n_discrete:
+            return terms | {"multinomial": zero, "x0_cross_entropy": zero}
+        log_probs = _log_softmax(logits.masked_fill(~self.multinomial.valid, -math.inf))
+        alpha, alpha_bar_s = coefficients[:, 2, None, None], coefficients[:, 3, None, None]
+        terms["multinomial"] = self.multinomial.step_kl(
+            grid0, grid_t, log_probs, alpha, alpha_bar_s
+        ).mean()
         # D3PM's auxiliary loss: the cross-entropy of the predicted clean categories,
         # a direct signal at every timestep (the bound's terms are small at most).
-        tiny = torch.finfo(x0_probs.dtype).tiny
-        cross_entropy = -(grid0 * x0_probs.clamp(min=tiny).log()).sum((-2, -1))
-        cross_entropy = self.x0_loss_weight * cross_entropy / max(self.n_discrete, 1)
-        return {
-            "gaussian": gaussian.mean(),
-            "multinomial": multinomial.mean(),
-            "x0_cross_entropy": cross_entropy.mean(),
-        }
+        cross_entropy = -log_probs.gather(-1, index0[..., None]).mean()
+        terms["x0_cross_entropy"] = self.x0_loss_weight * cross_entropy
+        return terms
 
     # ----------------------------------------------------------- scoring
     def log_prob(self, x, timesteps, normal, gumbel_noise, imputation, context=None):
@@ -618,10 +711,3 @@ class TabularDiffusion(nn.Module):
                 )
                 grid_t = torch.where(mask[:, None], forward, grid_t)
         return self.join(x_t, grid_t)
-
-
-def _standard_gumbel(shape, like):
-    """Standard Gumbel noise from torch's global generator (training noise, seeded by the estimator)."""
-    u = torch.rand(shape, device=like.device, dtype=like.dtype)
-    tiny = torch.finfo(like.dtype).tiny
-    return -torch.log(-torch.log(u.clamp(tiny, 1.0 - 1e-7)))
