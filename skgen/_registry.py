@@ -39,9 +39,9 @@ MODELS = {
 #: whether it is also tried with one model per class of a categorical target.
 #: A family adds its model to the portfolio with one line here (alphabetical).
 PORTFOLIO = [
-    {"model": "BayesianNetwork", "params": {}, "cost": 1, "per_class": False},
+    {"model": "BayesianNetwork", "params": {}, "cost": 1, "per_class": True},
     {"model": "GaussianCopula", "params": {}, "cost": 1, "per_class": True},
     {"model": "GaussianMixture", "params": {"n_components": 3}, "cost": 2, "per_class": True},
-    {"model": "GaussianMixture", "params": {"n_components": 10}, "cost": 3, "per_class": False},
+    {"model": "GaussianMixture", "params": {"n_components": 10}, "cost": 3, "per_class": True},
     {"model": "VAE", "params": {}, "cost": 20, "per_class": False},
 ]
