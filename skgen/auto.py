@@ -217,27 +217,40 @@ def quality_pair_similarity(real, synthetic):
     return float(np.mean(scores)) if scores else np.nan
 
 
-def _fidelity_scorers(n_features, target, seed):
+def _fidelity_scorers(n_features, target, seed, n_train=None):
     """``{name: scorer}`` of the fidelity criterion, or, given ``target``, of quality + utility.
 
-    With a target the parts are those of the figures a user checks: column
-    shapes and related pairs (what sdmetrics' quality score averages) and the
-    train-on-synthetic utility; the detection score, a third of the fidelity
-    criterion and the dearest part to compute, is left out (it ranked the VAE
-    above per-class models that are better on both quality and utility).
+    With a target the parts are those of the figures a user checks, computed
+    as users compute them: column shapes and pair trends (what sdmetrics'
+    quality score averages: :func:`quality_pair_similarity`) and the utility,
+    on as many synthetic rows as the training fold has (``n_train``, at most
+    :data:`MAX_SYNTHETIC_ROWS`), so that the synthetic rows train the utility
+    model on as many rows as the real ones it is compared with. The detection
+    score, the dearest part to compute, is left out: it ranked the VAE above
+    per-class models that are better on both quality and utility.
     """
-    scorers = {"shape": make_generative_scorer(shape_similarity, random_state=seed)}
-    if n_features > 1:
-        # With a target, every pair, as sdmetrics' quality score averages them (the
-        # pairs that relate to the target count again in the utility); without one,
-        # the related pairs, which the many unrelated ones would drown.
-        pairs = quality_pair_similarity if target is not None else related_pair_similarity
-        scorers["pair"] = make_generative_scorer(pairs, random_state=seed)
-    if target is not None and n_features > 1:
-        scorers["utility"] = make_generative_scorer(_Utility(target, seed), random_state=seed)
+    if target is None or n_features < 2:
+        n_samples = None  # as many as the held-out rows
+        pairs = related_pair_similarity
     else:
-        scorers["detection"] = make_generative_scorer(_Detection(seed), random_state=seed)
+        n_samples = None if n_train is None else int(min(n_train, MAX_SYNTHETIC_ROWS))
+        pairs = quality_pair_similarity
+
+    def scorer(metric):
+        return make_generative_scorer(metric, n_samples, random_state=seed)
+
+    scorers = {"shape": scorer(shape_similarity)}
+    if n_features > 1:
+        scorers["pair"] = scorer(pairs)
+    if target is not None and n_features > 1:
+        scorers["utility"] = scorer(_Utility(target, seed))
+    else:
+        scorers["detection"] = scorer(_Detection(seed))
     return scorers
+
+
+#: Most synthetic rows drawn to judge a candidate on a fold.
+MAX_SYNTHETIC_ROWS = 5000
 
 
 def _combined(split_scores, real_utility=None):
@@ -465,16 +478,22 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
 
     The criterion (``scoring="auto"``):
 
-    - **held-out log-likelihood** when every candidate's ``score_kind`` is
-      ``"exact"``: the mean log-density of the held-out rows (their densities
-      are then comparable);
+    - with a ``target``, **quality + utility**, the two figures a user of
+      the synthetic table checks, estimated on the held-out rows from as many
+      synthetic rows as the training folds have: the quality is the mean of
+      column shape similarity and pair trend similarity computed as sdmetrics'
+      ``QualityReport`` computes them (:func:`quality_pair_similarity`); the
+      utility ratio is the train-on-synthetic, test-on-held-out-real score of a
+      gradient-boosting model predicting the target (balanced accuracy, or R²
+      for a continuous target, at least 0) over the same score of the real
+      training rows. The criterion is the mean of the two;
+    - without a target, **held-out log-likelihood** when every candidate's
+      ``score_kind`` is ``"exact"``: the mean log-density of the held-out rows
+      (their densities are then comparable);
     - otherwise **fidelity**: the mean of column shape similarity, column pair
       similarity (over the pairs related in the held-out rows: see
       :func:`related_pair_similarity`) and the detection score (a classifier's
-      failure to tell samples from held-out rows), each in [0, 1]; with a ``target``, averaged
-      with the **utility**: the train-on-synthetic, test-on-held-out-real score
-      of a gradient-boosting model predicting the target (balanced accuracy,
-      or R² for a continuous target, at least 0).
+      failure to tell samples from held-out rows), each in [0, 1].
 
     Parameters
     ----------
@@ -485,8 +504,9 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
         frequencies (whole rows: the target stays in the table). ``None`` tries the
         portfolio registered in ``skgen._registry.PORTFOLIO`` (Gaussian
         copula, Bayesian network, Gaussian mixtures, VAE, ...), cheapest
-        first, and, for a categorical ``target``, per-class variants
-        (one mixture per class, the target drawn from its frequencies).
+        first; for a categorical ``target``, the models registered with
+        ``per_class`` are tried per class instead (one model per class, the
+        target drawn from its frequencies).
     scoring : "auto", "log_likelihood", "fidelity", a metric name or a callable, default="auto"
         How candidates are judged (see above; ``"log_likelihood"`` and
         ``"fidelity"`` force one criterion whatever the score kinds). A name of
@@ -498,12 +518,17 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
         ``target``), seeded by ``random_state``; anything else goes through
         ``sklearn.model_selection.check_cv``.
     time_budget : float, default=None
-        Seconds of wall clock for the search. A candidate is started only if
-        the time left is at least the mean time the candidates tried so far
-        have taken (the first is always tried; one that runs longer than that
-        finishes, and the winner's refit comes on top); the skipped candidates
-        are listed in ``skipped_``, marked in ``cv_results_`` and named in a
-        warning. ``None`` tries every candidate.
+        Seconds of wall clock for the whole ``fit``, the winner's refit
+        included. Candidates run fold after fold: one is started only if its
+        folds and refit, extrapolated from the candidates tried so far, fit in
+        the time left once the best so far is refit; one whose first folds
+        show it would overrun is stopped. A deep model (one trained by
+        epochs) trains on its first fold until its share of the time left,
+        and the epochs it reached are its ``max_epochs`` for the other folds
+        and the refit. Skipped and stopped candidates are listed in
+        ``skipped_``, marked in ``cv_results_`` and named in a warning. The
+        first candidate always finishes. ``None`` tries every candidate in
+        full.
     target : column name or int, default=None
         A column of ``X`` (a name for a DataFrame, a position for an array)
         that downstream models will predict. It stays in the synthetic table;
@@ -530,8 +555,8 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
     cv_results_ : DataFrame
         One row per candidate, as ``GridSearchCV.cv_results_``: ``candidate``,
         ``params``, ``score_kind``, ``status`` (``"done"``, ``"skipped (time
-        budget)"`` or ``"failed: ..."``), ``mean_fit_time``, ``std_fit_time``,
-        ``mean_score_time``, ``std_score_time``, ``time`` (wall seconds of its
+        budget)"``, ``"stopped (time budget)"`` or ``"failed: ..."``),
+        ``mean_fit_time``, ``std_fit_time``, ``mean_score_time``, ``std_score_time``, ``time`` (wall seconds of its
         cross-validation), ``split<k>_test_<part>``, ``mean_test_<part>``,
         ``std_test_<part>`` for each part of the criterion, and
         ``split<k>_test_score``, ``mean_test_score``, ``std_test_score``,
@@ -539,7 +564,11 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
     skipped_ : list of str
         Candidates the time budget left untried.
     search_time_ : float
-        Seconds spent on cross-validation; ``refit_time_`` the winner's refit.
+        Seconds spent before the refit; ``refit_time_`` the winner's refit;
+        ``fit_time_`` the whole ``fit``.
+    real_utility_ : ndarray of shape (n_splits,) or None
+        With a ``target``: per fold, the utility of the real training rows
+        (the denominator of the utility ratio).
     n_features_in_ : int
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Only when ``X`` has string column names.
@@ -646,7 +675,7 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
             return splitter(n_splits=self.cv, shuffle=True, random_state=seed)
         return check_cv(self.cv)
 
-    def _scorers(self, candidates, X, seed):
+    def _scorers(self, candidates, X, seed, n_train=None):
         """``(criterion name, {part: scorer})``."""
         if callable(self.scoring):
             return getattr(self.scoring, "__name__", "scoring"), {"score": self.scoring}
@@ -660,7 +689,7 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
         ):
             return "log_likelihood", {"score": held_out_log_likelihood}
         if self.scoring in ("auto", "fidelity"):
-            scorers = _fidelity_scorers(X.shape[1], self.target, seed)
+            scorers = _fidelity_scorers(X.shape[1], self.target, seed, n_train)
             return ("fidelity+utility" if "utility" in scorers else "fidelity"), scorers
         return self.scoring, {"score": make_generative_scorer(self.scoring, random_state=seed)}
 
@@ -704,13 +733,14 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
             )
         splits = list(folds.split(X, y_class))
         n_splits = len(splits)
-        criterion, scorers = self._scorers(candidates, X, seed)
+        n_train = np.mean([len(train) for train, _ in splits])
+        criterion, scorers = self._scorers(candidates, X, seed, n_train)
         real_utility = (
             self._real_utilities(X, splits, seed) if criterion == "fidelity+utility" else None
         )
         self.real_utility_ = real_utility
         # A refit on all rows costs about this many fold fits (fit time grows with the rows).
-        refit_factor = X.shape[0] / np.mean([len(train) for train, _ in splits])
+        refit_factor = X.shape[0] / n_train
         budget_end = None if self.time_budget is None else start + self.time_budget
 
         rows, errors, self.skipped_ = [], [], []
@@ -792,7 +822,7 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
         """Seconds a candidate is expected to take (its folds and its refit), from those done.
 
         Scoring costs about the same for every candidate; fitting is
-        extrapolated from the dearest fit per unit of registered ``cost``
+        extrapolated from the median fit time per unit of registered ``cost``
         (without a cost, the mean fit of the candidates that ran, stopped ones
         included). A deep model's training is cut to the
         time left, so it is started when a quarter of its expected training fits.
@@ -805,7 +835,7 @@ class AutoGenerator(GenerativeMixin, BaseMetaEstimator):
         fits = [np.mean(r["fit_time"]) for r in done]
         costs = [r.get("cost") for r in done]
         if cost is not None and all(c is not None for c in costs):
-            fit = cost * max(f / c for f, c in zip(fits, costs))
+            fit = cost * float(np.median([f / c for f, c in zip(fits, costs)]))
         else:
             fit = float(np.mean(fits))
         if deep:

@@ -175,13 +175,16 @@ def test_target_errors_name_the_problem():
 
 def test_default_portfolio_is_registered_cheapest_first():
     labels = [label for label, _ in default_candidates(True, "species")]
-    assert labels[0] == "ClassConditional(BayesianNetwork()) on 'species'"
+    assert labels[0] == "ClassConditional(GaussianMixture(n_components=3)) on 'species'"
     assert "ClassConditional(GaussianMixture(n_components=3)) on 'species'" in labels
     # With a class target, the models that can be tried per class are tried per class only.
     assert "GaussianMixture(n_components=3)" not in labels
     assert labels[-1] == "VAE()"
     joint = [label for label, _ in default_candidates(False)]
-    assert joint[0] == "BayesianNetwork()" and "GaussianMixture(n_components=10)" in joint
+    assert (
+        joint[0] == "GaussianMixture(n_components=3)"
+        and "GaussianMixture(n_components=10)" in joint
+    )
     assert not any("ClassConditional" in label for label in joint)
 
 
