@@ -37,10 +37,13 @@ from .utils._sklearn import HasMethods, Interval, StrOptions, _fit_context
 
 __all__ = ["AutoGenerator", "default_candidates", "related_pair_similarity"]
 
-#: Boosting rounds of the detection and utility models of the fidelity criterion
-#: (scikit-learn's default is 100; 30 make the search about three times faster
-#: and rank candidates alike on the tables of docs/choosing.md).
-_BOOSTING_ROUNDS = 30
+#: Boosting rounds and step of the detection and utility models of the criterion
+#: (scikit-learn's defaults are 100 and 0.1; 15 rounds of 0.2 fit about seven
+#: times faster, which matters on a wide table with ten classes, and predict the
+#: target of digits and males about as well: balanced accuracy 0.965 and 0.668
+#: against 0.967 and 0.655 for 30 rounds of 0.1).
+_BOOSTING_ROUNDS = 15
+_BOOSTING_STEP = 0.2
 
 #: Most classes a target may have for the per-class candidates to be tried.
 MAX_CLASSES_PER_CLASS_CANDIDATES = 20
@@ -73,7 +76,7 @@ class _Detection:
         if folds < 2:
             return np.nan
         classifier = HistGradientBoostingClassifier(
-            max_iter=_BOOSTING_ROUNDS, random_state=self.seed
+            max_iter=_BOOSTING_ROUNDS, learning_rate=_BOOSTING_STEP, random_state=self.seed
         )
         return detection_score(
             real, synthetic, classifier=classifier, cv=folds, random_state=self.seed
@@ -99,7 +102,7 @@ class _Utility:
             HistGradientBoostingRegressor
             if is_continuous(column_kinds(real[[self.target]])[self.target])
             else HistGradientBoostingClassifier
-        )(max_iter=_BOOSTING_ROUNDS, random_state=self.seed)
+        )(max_iter=_BOOSTING_ROUNDS, learning_rate=_BOOSTING_STEP, random_state=self.seed)
         try:
             score = tstr_score(
                 real, synthetic, self.target, estimator=model, random_state=self.seed
