@@ -586,16 +586,16 @@ def build_parser():
     synth.add_argument(
         "--target",
         metavar="COLUMN",
-        help="with --model auto: the column a downstream model will predict (adds "
-        "train-on-synthetic utility to the choice, and one model per class)",
+        help="with --model auto: the column a downstream model will predict (the "
+        "choice then weighs quality and train-on-synthetic utility; one model per class)",
     )
     synth.add_argument(
         "--time-budget",
         type=float,
         default=60.0,
         metavar="SECONDS",
-        help="with --model auto: seconds for the search; candidates that would not fit "
-        "are skipped (default: 60)",
+        help="with --model auto: seconds for the whole fit, the winner's refit included; "
+        "candidates that would not fit are skipped or stopped (default: 60)",
     )
     synth.add_argument(
         "--candidates",

@@ -1,5 +1,7 @@
 """AutoGenerator: it picks the right model, says what it did, and is reproducible."""
 
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -87,6 +89,43 @@ def test_time_budget_skips_the_rest_and_says_so():
     assert "Skipped (time budget" in auto.summary()
 
 
+class _SlowMixture(GaussianMixture):
+    """A mixture whose fit takes 0.2 s of wall clock (sleeping: no CPU)."""
+
+    def fit(self, X, y=None):
+        time.sleep(0.2)
+        return super().fit(X, y)
+
+
+def test_time_budget_bounds_the_whole_fit_refit_included():
+    X = _three_clusters(30)
+    candidates = [GaussianMixture(1), _SlowMixture(3), GaussianMixture(2)]
+    auto = AutoGenerator(candidates, time_budget=0.6, cv=3, random_state=0)
+    with pytest.warns(UserWarning, match="time budget"):
+        auto.fit(X)
+    # The slow candidate's first fold shows that two more and a refit would overrun:
+    # it is stopped there, and the next one, expected to take as long, is not started.
+    assert auto.cv_results_["status"].tolist() == [
+        "done",
+        "stopped (time budget)",
+        "skipped (time budget)",
+    ]
+    assert auto.skipped_ == ["_SlowMixture(n_components=3)", "GaussianMixture(n_components=2)"]
+    assert auto.fit_time_ < 0.6
+    assert isinstance(auto.best_estimator_, GaussianMixture) and auto.best_index_ == 0
+
+
+def test_deep_candidates_train_until_their_share_of_the_budget():
+    from skgen import VAE
+    from skgen.auto import _epoch_params, _with_deadline
+
+    X = _three_clusters(10)
+    vae = VAE(n_components=1, hidden_layer_sizes=(4,), max_epochs=1000, random_state=0)
+    assert _epoch_params(vae) == {"": 1000}
+    # A deadline already past: training ends after its first epoch.
+    assert _with_deadline(vae, time.time() - 1).fit(X).n_iter_ == 1
+
+
 def test_failing_candidates_are_reported_and_left_out():
     X = _three_clusters(20)
     with pytest.warns(UserWarning, match="failed"):
@@ -101,13 +140,17 @@ def test_failing_candidates_are_reported_and_left_out():
 def test_fidelity_and_utility_with_a_target_choose_one_model_per_class():
     penguins = load_penguins()[["species", "bill_length_mm", "flipper_length_mm", "island"]]
     candidates = [GaussianMixture(1), ClassConditional(GaussianMixture(1))]
-    # Both candidates are exact ("auto" would compare log-likelihoods): ask for fidelity.
-    auto = AutoGenerator(candidates, scoring="fidelity", target="species", cv=2, random_state=0)
+    # Both candidates are exact, yet with a target "auto" judges quality and utility.
+    auto = AutoGenerator(candidates, target="species", cv=2, random_state=0)
     auto.fit(penguins)
     assert auto.criterion_ == "fidelity+utility"
     results = auto.cv_results_.set_index("candidate")
-    parts = {"mean_test_shape", "mean_test_pair", "mean_test_detection", "mean_test_utility"}
-    assert parts <= set(results.columns)
+    parts = {"mean_test_shape", "mean_test_pair", "mean_test_utility"}
+    assert parts <= set(results.columns) and "mean_test_detection" not in results.columns
+    # Each fold's criterion is the mean of its quality (shape, pair) and utility ratio.
+    quality = (results["split0_test_shape"] + results["split0_test_pair"]) / 2
+    ratio = results["split0_test_utility"] / auto.real_utility_[0]
+    np.testing.assert_allclose(results["split0_test_score"], (quality + ratio) / 2)
     winner = "ClassConditional(GaussianMixture()) on 'species'"
     assert results.index[auto.best_index_] == winner
     # One Gaussian per species separates the species; one for all cannot.
@@ -132,10 +175,17 @@ def test_target_errors_name_the_problem():
 
 def test_default_portfolio_is_registered_cheapest_first():
     labels = [label for label, _ in default_candidates(True, "species")]
-    assert labels[0] in ("BayesianNetwork()", "GaussianCopula()")
+    assert labels[0] == "ClassConditional(GaussianMixture(n_components=3)) on 'species'"
     assert "ClassConditional(GaussianMixture(n_components=3)) on 'species'" in labels
+    # With a class target, the models that can be tried per class are tried per class only.
+    assert "GaussianMixture(n_components=3)" not in labels
     assert labels[-1] == "VAE()"
-    assert not any("ClassConditional" in label for label, _ in default_candidates(False))
+    joint = [label for label, _ in default_candidates(False)]
+    assert (
+        joint[0] == "GaussianMixture(n_components=3)"
+        and "GaussianMixture(n_components=10)" in joint
+    )
+    assert not any("ClassConditional" in label for label in joint)
 
 
 def test_pair_part_of_the_criterion_looks_at_related_pairs():

@@ -105,7 +105,10 @@ def test_synthesize_with_no_data_uses_penguins_then_evaluate(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Choosing a model for 344 rows x 8 columns" in done.stderr  # progress on stderr
     # Which model won and why, then every candidate's scores (--verbose).
-    assert "Chose ClassConditional(GaussianMixture()) on 'species': best held-out" in done.stderr
+    assert (
+        "Chose ClassConditional(GaussianMixture()) on 'species': best quality + utility"
+        in done.stderr
+    )
     assert "Runner-up: GaussianMixture()" in done.stderr
     assert "rank" in done.stderr and "mean_fit_time" in done.stderr
     synthetic = pd.read_csv(tmp_path / "synthetic.csv")
