@@ -36,19 +36,21 @@ def _norm(channels):
 
 
 class ResidualBlock(nn.Module):
-    """Two 3x3 convolutions with group norm and SiLU, the embedding added in between, plus a skip."""
+    """Two 3x3 convolutions with group norm and SiLU, a skip connection, and the embedding as a
+    scale and shift of the second norm's output.
+
+    The embedding (timestep, class) modulates the features after the norm
+    (improved DDPM's "scale-shift norm"): a shift added before a group norm
+    whose groups are single channels would be removed by it.
+    """
 
     def __init__(self, in_channels, out_channels, embedding_dim):
         super().__init__()
-        self.norm1, self.conv1 = (
-            _norm(in_channels),
-            nn.Conv2d(in_channels, out_channels, 3, padding=1),
-        )
-        self.embedding = nn.Linear(embedding_dim, out_channels)
-        self.norm2, self.conv2 = (
-            _norm(out_channels),
-            nn.Conv2d(out_channels, out_channels, 3, padding=1),
-        )
+        self.norm1 = _norm(in_channels)
+        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, padding=1)
+        self.embedding = nn.Linear(embedding_dim, 2 * out_channels)
+        self.norm2 = _norm(out_channels)
+        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1)
         self.skip = (
             nn.Conv2d(in_channels, out_channels, 1)
             if in_channels != out_channels
@@ -57,8 +59,9 @@ class ResidualBlock(nn.Module):
 
     def forward(self, x, embedding):
         h = self.conv1(F.silu(self.norm1(x)))
-        h = h + self.embedding(embedding)[:, :, None, None]
-        h = self.conv2(F.silu(self.norm2(h)))
+        scale, shift = self.embedding(embedding)[:, :, None, None].chunk(2, dim=1)
+        h = self.norm2(h) * (1 + scale) + shift
+        h = self.conv2(F.silu(h))
         return h + self.skip(x)
 
 
