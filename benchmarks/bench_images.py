@@ -162,6 +162,13 @@ def main():
     parser.add_argument("--only", nargs="*", default=None, help="model names to run")
     parser.add_argument("--figure", default=None)
     parser.add_argument(
+        "--guidance",
+        type=float,
+        nargs="*",
+        default=(),
+        help="also sample the fitted ImageDiffusion with these guidance scales",
+    )
+    parser.add_argument(
         "--score-rows", type=int, default=None, help="score only the first N test images"
     )
     args = parser.parse_args()
@@ -203,6 +210,17 @@ def main():
         kind = getattr(model, "estimator", model).score_kind
         rows.append((name, bits, fit_seconds, metrics, per_second, sample_seconds, kind))
         samples_for_figure[name] = drawn[:100]  # labels cycle 0..9: 10 per class
+        for scale in args.guidance if name == "ImageDiffusion" else ():
+            # The same fitted model, its samples at another guidance weight.
+            model.set_params(guidance_scale=scale)
+            start = time.perf_counter()
+            other = model.sample(args.n_samples, y=labels, random_state=0)
+            other_seconds = time.perf_counter() - start
+            other_metrics = image_scores(X_train, other, extractor=extractor, synthetic_y=labels)
+            label = f"{name} (guidance {scale:g})"
+            rows.append((label, np.nan, np.nan, other_metrics, np.nan, other_seconds, kind))
+            print(f"{label}: sampling {other_seconds:.0f} s, "
+                  + ", ".join(f"{k} {v:.3f}" for k, v in other_metrics.items()), flush=True)  # fmt: skip
         print(f"{name}: {bits:.3f} bits/dim ({kind}, {len(scores)} test images scored in "
               f"{score_seconds:.0f} s), fit {fit_seconds:.0f} s "
               f"({per_second:.0f} images/s), sampling {sample_seconds:.0f} s, "

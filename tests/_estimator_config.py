@@ -80,11 +80,11 @@ FAST_PARAMS = {
     "PixelCNN": {"channels": 4, "n_layers": 1, "max_epochs": 2, "batch_size": 32},
     "ImageDiffusion": {
         "channels": (4,),
-        "embedding_dim": 8,
-        "n_steps": 10,
-        "n_sampling_steps": 5,
-        "n_score_steps": 5,
-        "max_epochs": 2,
+        "embedding_dim": 4,
+        "n_steps": 4,
+        "n_sampling_steps": 2,
+        "n_score_steps": 2,
+        "max_epochs": 1,
         "batch_size": 32,
     },
     "DCGAN": {

@@ -142,7 +142,7 @@ def image_diffusion(binary_images):
     return ImageDiffusion(**DIFFUSION_FAST, random_state=0).fit(X, y)
 
 
-@pytest.mark.parametrize("name", ["dcgan", "image_diffusion"])
+@pytest.mark.parametrize("name", [pytest.param("dcgan", marks=pytest.mark.slow), "image_diffusion"])
 def test_class_conditional_samples_follow_their_class(name, request):
     """Class 0 has a bright top row, class 1 a bright diagonal: pixel (0, 1) tells them apart."""
     model = request.getfixturevalue(name)
@@ -155,6 +155,7 @@ def test_class_conditional_samples_follow_their_class(name, request):
     assert diagonal[:, 1, 1].mean() > 0.6 > top_row[:, 1, 1].mean()
 
 
+@pytest.mark.slow  # 40 epochs of a GAN
 def test_dcgan_estimate_is_of_a_normalised_distribution(dcgan):
     """The discretised observation model sums to 1 over the 16 images, so do the estimates
     (unbiased for p(x | y) with many importance samples)."""
@@ -167,6 +168,7 @@ def test_dcgan_estimate_is_of_a_normalised_distribution(dcgan):
         model.set_params(n_importance_samples=DCGAN_FAST["n_importance_samples"])
 
 
+@pytest.mark.slow  # 40 epochs of a GAN
 def test_dcgan_latent_round_trip(binary_images, dcgan):
     X, _ = binary_images
     Z = dcgan.transform(X[:6])
@@ -200,7 +202,7 @@ def test_image_diffusion_last_step_is_normalised_over_the_levels(n_levels):
 
 
 @pytest.mark.parametrize("model", [DCGAN(**DCGAN_FAST, max_epochs=2),
-                                   ImageDiffusion(**DIFFUSION_FAST)])  # fmt: skip
+                                   ImageDiffusion(**{**DIFFUSION_FAST, "max_epochs": 2})])  # fmt: skip
 def test_class_conditional_wrappers_use_one_model(binary_images, model):
     X, y = binary_images
     rows = X.reshape(len(X), 4)
