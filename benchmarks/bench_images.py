@@ -99,7 +99,7 @@ def models(dataset, epochs_scale):
                 channels=(32, 64),
                 n_sampling_steps=50,
                 n_score_steps=10,
-                guidance_scale=2.0,
+                guidance_scale=1.0,  # see --guidance for the others
                 ema_decay=0.995,
                 batch_size=32,
                 max_epochs=e(60),
@@ -131,7 +131,7 @@ def models(dataset, epochs_scale):
             channels=(16, 32, 64),
             n_sampling_steps=50,
             n_score_steps=10,
-            guidance_scale=2.0,
+            guidance_scale=1.0,
             ema_decay=0.995,
             batch_size=32,
             max_epochs=e(20),

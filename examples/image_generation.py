@@ -61,10 +61,11 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratif
 # One class-conditional model each: fit(X, y) learns p(x | y).
 pixelcnn = PixelCNN(channels=32, n_layers=5, max_epochs=20, random_state=0).fit(X_train, y_train)
 conv_vae = ConvVAE(n_components=16, max_epochs=60, random_state=0).fit(X_train, y_train)
-# A short diffusion chain (50 steps) samples in seconds; guidance sharpens the classes.
+# A short diffusion chain (50 steps) samples 100 digits in a few seconds; guidance_scale > 1
+# would sharpen the classes at the cost of diversity (docs/benchmarks.md).
 diffusion = ImageDiffusion(
-    n_sampling_steps=50, n_score_steps=10, guidance_scale=2.0, ema_decay=0.995,
-    batch_size=32, max_epochs=20, random_state=0,
+    n_sampling_steps=50, n_score_steps=10, ema_decay=0.995, batch_size=32, max_epochs=20,
+    random_state=0,
 ).fit(X_train, y_train)  # fmt: skip
 dcgan = DCGAN(
     n_components=16, channels=(32, 64), max_epochs=20, encoder_max_epochs=10,
