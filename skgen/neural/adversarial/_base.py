@@ -95,11 +95,12 @@ class ValidationMMD(Callback):
         epoch = len(net.history)
         if self.last_ is None or epoch % self.interval == 0:
             X, index = BatchIterator(dataset_valid)._rows()
-            real = take_batch(X, index[: self.max_rows]).to(net.device)
+            real = take_batch(X, index[: self.max_rows])
+            real = (real["x"] if isinstance(real, dict) else real).to(net.device)  # no context
             generator = torch.Generator(device=net.device).manual_seed(self.seed)
             with torch.no_grad():
                 fake = net.module_.sample(real.shape[0], generator).to(real.dtype)
-                self.last_ = mmd2(real, fake)
+                self.last_ = mmd2(real.flatten(1), fake.flatten(1))  # images as rows
         net.history.record("valid_mmd", self.last_)
 
 
@@ -246,10 +247,12 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
     def _estimate(self, module, x, noise_std=None):
         # Each row's draws are keyed by the row itself: scores are deterministic
         # and row-independent, and the noise of score() averages out over rows.
+        # A class-conditional model's input is a dict with the class codes as "context".
+        x, context = (x["x"], {"context": x["context"]}) if isinstance(x, dict) else (x, {})
         k, n, d = self.n_importance_samples, x.shape[0], self.n_components
-        draws = row_keyed_normal(x.cpu().numpy(), k * d, self._score_seed_)
+        draws = row_keyed_normal(x.reshape(n, -1).cpu().numpy(), k * d, self._score_seed_)
         eps = torch.as_tensor(draws.reshape(k, d, n).transpose(0, 2, 1), device=x.device)
-        return module.log_prob(x, eps, int(_PRIOR_SHARE * k), noise_std)
+        return module.log_prob(x, eps, int(_PRIOR_SHARE * k), noise_std, **context)
 
     def _module_scores(self, module, x):
         return self._estimate(module, x)

@@ -36,6 +36,7 @@ from .mlp import make_mlp
 from .noise import gumbel, standard_normal
 
 __all__ = [
+    "AveragedDenoiser",
     "GaussianDiffusion",
     "MLPDenoiser",
     "MultinomialDiffusion",
@@ -413,8 +414,50 @@ class MLPDenoiser(nn.Module):
         return self.out(self.embed(x, t, context))
 
 
+# ------------------------------------------------- denoiser weight average
+class AveragedDenoiser(nn.Module):
+    """Holds a ``denoiser`` and, with ``ema_decay > 0``, a moving average of its weights.
+
+    :meth:`update_average` (called after each optimizer step) updates the
+    average, which the module uses when not training (sampling, scoring,
+    embedding): the average of the last few hundred steps is steadier than
+    the last step's weights. The base of the diffusion models.
+    """
+
+    def __init__(self, denoiser, ema_decay=0.0):
+        super().__init__()
+        self.denoiser = denoiser
+        self.ema_decay = ema_decay
+        self.averaged_denoiser = None
+        if ema_decay > 0:
+            self.averaged_denoiser = copy.deepcopy(denoiser).requires_grad_(False)
+        self.n_averaged = 0
+
+    @torch.no_grad()
+    def update_average(self):
+        """One step of the moving average of the denoiser's weights (after an optimizer step).
+
+        The decay ramps up as ``min(ema_decay, (1 + n) / (10 + n))`` after
+        ``n`` updates, so a short training is not dominated by the initial weights.
+        """
+        if self.averaged_denoiser is None:
+            return
+        n = self.n_averaged
+        decay = min(self.ema_decay, (1.0 + n) / (10.0 + n))
+        # One fused update of all the weights (a loop over them costs more than the update).
+        torch._foreach_lerp_(
+            list(self.averaged_denoiser.parameters()), list(self.denoiser.parameters()), 1.0 - decay
+        )
+        self.n_averaged += 1
+
+    def _denoiser(self):
+        if self.training or self.averaged_denoiser is None:
+            return self.denoiser
+        return self.averaged_denoiser
+
+
 # ---------------------------------------------------------- tabular model
-class TabularDiffusion(nn.Module):
+class TabularDiffusion(AveragedDenoiser):
     """Gaussian diffusion on a row's continuous values and multinomial diffusion on its discrete spans.
 
     Parameters
@@ -479,7 +522,7 @@ class TabularDiffusion(nn.Module):
         x0_loss_weight=0.0,
         n_batch_timesteps=32,
     ):
-        super().__init__()
+        super().__init__(denoiser, ema_decay)
         self.n_batch_timesteps = n_batch_timesteps
         offset, continuous, discrete, missing_cell = 0, [], [], {}
         for span in layout:
@@ -491,13 +534,7 @@ class TabularDiffusion(nn.Module):
                     missing_cell[span.column] = offset + 1  # one-hot (observed, missing)
             offset += span.width
         self.n_features = offset
-        self.denoiser = denoiser
-        self.ema_decay = ema_decay
         self.x0_loss_weight = x0_loss_weight
-        self.averaged_denoiser = None
-        if ema_decay > 0:
-            self.averaged_denoiser = copy.deepcopy(denoiser).requires_grad_(False)
-        self.n_averaged = 0
         self.class_dropout = class_dropout
         self.gaussian = GaussianDiffusion(alpha_bar, x0_range)
         self.multinomial = MultinomialDiffusion(alpha_bar, [width for _, width in discrete])
@@ -546,28 +583,6 @@ class TabularDiffusion(nn.Module):
         missing = self._missing(x)
         penalty = ((0.5 * z**2 + _LOG_SQRT_2PI) * missing).sum(-1)
         return torch.where(missing, z, x0), penalty
-
-    @torch.no_grad()
-    def update_average(self):
-        """One step of the moving average of the denoiser's weights (after an optimizer step).
-
-        The decay ramps up as ``min(ema_decay, (1 + n) / (10 + n))`` after
-        ``n`` updates, so a short training is not dominated by the initial weights.
-        """
-        if self.averaged_denoiser is None:
-            return
-        n = self.n_averaged
-        decay = min(self.ema_decay, (1.0 + n) / (10.0 + n))
-        # One fused update of all the weights (a loop over them costs more than the update).
-        torch._foreach_lerp_(
-            list(self.averaged_denoiser.parameters()), list(self.denoiser.parameters()), 1.0 - decay
-        )
-        self.n_averaged += 1
-
-    def _denoiser(self):
-        if self.training or self.averaged_denoiser is None:
-            return self.denoiser
-        return self.averaged_denoiser
 
     # --------------------------------------------------------- denoising
     def denoise(self, x_t, t, context=None, guidance_scale=1.0):

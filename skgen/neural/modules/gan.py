@@ -242,10 +242,16 @@ def gradient_penalty(critic, real, fake):
     pac = critic.pac
     n_packs = real.shape[0] // pac
     alpha = torch.rand(n_packs, 1, 1, device=real.device, dtype=real.dtype)
-    alpha = alpha.expand(n_packs, pac, 1).reshape(-1, 1)
+    # One weight per pack, broadcast over a row's features (or an image's pixels).
+    alpha = alpha.expand(n_packs, pac, 1).reshape((-1,) + (1,) * (real.dim() - 1))
     mixed = alpha * real + (1 - alpha) * fake
-    grad = critic.input_gradient(mixed)
-    return ((grad.norm(dim=1) - 1).clamp_min(0) ** 2).mean()
+    if hasattr(critic, "input_gradient"):
+        # The MLP critic writes its input gradient out: no double backward through the wide layer.
+        grad = critic.input_gradient(mixed)
+    else:
+        mixed = mixed.requires_grad_(True)
+        (grad,) = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
+    return ((grad.reshape(n_packs, -1).norm(dim=1) - 1).clamp_min(0) ** 2).mean()
 
 
 class GANModule(nn.Module):
@@ -408,8 +414,11 @@ class GANModule(nn.Module):
         """Expected row of ``G(z, 0)``: continuous outputs and category probabilities."""
         return self.head.mean(self.generator(z))
 
-    def log_prob(self, x, eps, n_prior, noise_std=None):
-        """Importance-sampled ``log p(x)`` under ``x ~ p(x | G(z, 0))``, ``z ~ N(0, I)``.
+    def log_prob(self, x, eps, n_prior, noise_std=None, condition=None):
+        """Importance-sampled ``log p(x)`` under ``x ~ p(x | G(z, c))``, ``z ~ N(0, I)``.
+
+        ``condition`` (``(n, width)``, default ``None``: the unconditional
+        generator ``G(z, 0)``) is the condition vector of each row.
 
         The observation model is a Gaussian of standard deviation
         ``noise_std`` (default ``exp(log_noise_std)``) around each continuous
@@ -436,7 +445,9 @@ class GANModule(nn.Module):
             log_q = log_prior
         else:
             log_q = torch.logaddexp(math.log(share) + log_prior, math.log1p(-share) + log_proposal)
-        params = self.generator(z)
+        if condition is not None:
+            condition = condition.to(z.dtype).expand(k, -1, -1)
+        params = self.generator(z, condition)
         if noise_std is None:
             noise_std = torch.exp(self.log_noise_std)
         noise_std = torch.as_tensor(noise_std, dtype=x.dtype, device=x.device)
