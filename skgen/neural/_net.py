@@ -283,7 +283,7 @@ class AdversarialNet(GenerativeNet):
         # A module with ``generate(x)`` makes its generated batch once per step: the
         # last critic update sees it detached, the generator update differentiates it.
         fake = None
-        if hasattr(module, "generate"):
+        if getattr(module, "generate", None) is not None:
             fake = call_module(module.generate, x, self.device)
         for step in range(self.n_critic):
             self._update(

@@ -172,6 +172,10 @@ class DCGANModule(GANModule):
         maps = condition.to(x.dtype)[:, :, None, None].expand(-1, -1, *x.shape[-2:])
         return torch.cat([x, maps], dim=1)
 
+    # Class dropout draws a fresh mask in each loss, so each loss draws its own fake
+    # images (with the condition they were made from) rather than sharing one batch.
+    generate = None
+
     def impose(self, x, condition):
         return x  # the class is an input of the generator, not a part of the image
 
