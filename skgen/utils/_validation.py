@@ -71,18 +71,20 @@ def check_text_sampling(max_length, n_prompt, longest, temperature=1.0, top_k=No
     return int(max_length) - n_prompt
 
 
-def check_layer_sizes(sizes, name="hidden_layer_sizes"):
-    """A tuple of positive ints, or a ValueError naming the parameter."""
+def check_layer_sizes(
+    sizes, name="hidden_layer_sizes", *, meaning="the width of each hidden layer", allow_empty=True
+):
+    """A tuple of positive ints (at least one unless ``allow_empty``), or a ValueError naming the parameter."""
     try:
         sizes = tuple(sizes)
     except TypeError:
         raise ValueError(f"{name} must be a tuple of positive ints, got {sizes!r}.") from None
-    if not all(
+    if (not sizes and not allow_empty) or not all(
         isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0 for s in sizes
     ):
+        non_empty = "" if allow_empty else "non-empty "
         raise ValueError(
-            f"{name} must be a tuple of positive ints (the width of each hidden layer), "
-            f"got {sizes!r}."
+            f"{name} must be a {non_empty}tuple of positive ints ({meaning}), got {sizes!r}."
         )
     return tuple(int(s) for s in sizes)
 

@@ -11,7 +11,7 @@ from skorch.callbacks import Callback, EarlyStopping
 from ...utils import check_layer_sizes
 from ...utils._noise import row_keyed_normal
 from ...utils._sklearn import Interval
-from .._base import _OPTIMIZERS, NeuralGenerator, _seeded_torch
+from .._base import NeuralGenerator, _seeded_torch
 from .._latent import NeuralLatentMixin
 from .._net import AdversarialNet, BatchIterator, GenerativeNet, take_batch
 from ..modules.gan import GANModule, InversionModule
@@ -115,6 +115,8 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
 
     score_kind = "estimate"
     _net_class = AdversarialNet
+    _fused_adam = True
+    _optimizer_names = ("optimizer", "optimizer_critic")
     _parameter_constraints = {
         **NeuralGenerator._parameter_constraints,
         "n_components": [Interval(Integral, 1, None, closed="left")],
@@ -160,9 +162,6 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
         super()._prepare(data)
         self._mean_row = self._model_input(data, np.float64).mean(axis=0)
 
-    def _optimizer_class(self):
-        return _OPTIMIZERS[self.optimizer] if isinstance(self.optimizer, str) else self.optimizer
-
     def _net_params(self):
         optimizer = self._optimizer_class()
         params = {"n_critic": self.n_critic, "optimizer_critic": optimizer}
@@ -171,9 +170,6 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
         if optimizer in (torch.optim.Adam, torch.optim.AdamW):
             # The usual WGAN-GP momentum: a critic that follows the generator closely.
             params["optimizer__betas"] = params["optimizer_critic__betas"] = (0.5, 0.9)
-            # One fused kernel per step instead of a dozen small ops per parameter:
-            # the same update, several times faster for networks this small.
-            params["optimizer__fused"] = params["optimizer_critic__fused"] = True
         return params
 
     def _train_split(self, seed):

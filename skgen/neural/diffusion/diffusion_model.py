@@ -28,16 +28,24 @@ class _UpdateWeightAverage(Callback):
             net.module_.update_average()
 
 
-def _fused_adam_works(device):
-    """Whether torch has a fused Adam on ``device`` (on a CPU: torch >= 2.4)."""
-    try:
-        torch.optim.Adam([torch.zeros(1, device=device, requires_grad=True)], fused=True)
-    except (RuntimeError, ValueError):
-        return False
-    return True
+class DiffusionEstimatorMixin:
+    """What the diffusion estimators share: the weights' moving average and the scoring timesteps."""
+
+    def _make_net(self, module, device, seed):
+        net = super()._make_net(module, device, seed)
+        # Our own callback beside the user's (a copy of the list: the parameter is not modified).
+        net.callbacks = [*(net.callbacks or []), ("weight_average", _UpdateWeightAverage())]
+        return net
+
+    def _score_timesteps(self):
+        return strided_timesteps(self.n_steps, self.n_score_steps)
+
+    @property
+    def _evaluations_per_score(self):
+        return len(self._score_timesteps())
 
 
-class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
+class DiffusionModel(DiffusionEstimatorMixin, ClassContextMixin, LatentMixin, NeuralGenerator):
     __doc__ = f"""Denoising diffusion model for numeric arrays and mixed-type tables (TabDDPM).
 
     Continuous values (quantile-encoded to normal scores for a DataFrame,
@@ -166,6 +174,7 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
     """
 
     score_kind = "lower_bound"
+    _fused_adam = True
     _parameter_constraints = {
         **NeuralGenerator._parameter_constraints,
         "hidden_layer_sizes": [tuple, list],
@@ -253,17 +262,6 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
             self.x0_loss_weight,
         )
 
-    def _make_net(self, module, device, seed):
-        net = super()._make_net(module, device, seed)
-        if self.optimizer in ("adam", "adamw") and _fused_adam_works(device):
-            # Adam's fused implementation: one kernel for all the weights, where the
-            # default loops over them (on a CPU the loop costs as much as the
-            # forward pass of a batch's small layers). The same update.
-            net.set_params(optimizer__fused=True)
-        # Our own callback beside the user's (a copy of the list: the parameter is not modified).
-        net.callbacks = [*(net.callbacks or []), ("weight_average", _UpdateWeightAverage())]
-        return net
-
     def _prepare(self, data):
         super()._prepare(data)
         # The training range of each continuous value, which bounds the
@@ -284,13 +282,6 @@ class DiffusionModel(ClassContextMixin, LatentMixin, NeuralGenerator):
                 self.output_bias_[start : start + span.width] = np.log(counts / counts.sum())
 
     # ------------------------------------------------------------ scores
-    def _score_timesteps(self):
-        return strided_timesteps(self.n_steps, self.n_score_steps)
-
-    @property
-    def _evaluations_per_score(self):
-        return len(self._score_timesteps())
-
     def _module_scores(self, module, x):
         rows, context = (x["x"], x["context"]) if isinstance(x, dict) else (x, None)
         timesteps = self._score_timesteps()

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ...base import ClassContextMixin
+from ...utils._validation import check_layer_sizes
 from .._base import NeuralGenerator
 
 __all__ = ["IMAGE_PARAMETERS_NOTE", "ImageGenerator"]
@@ -33,6 +34,12 @@ class ImageGenerator(ClassContextMixin, NeuralGenerator):
     _data_kinds = ("image",)
     _image_view = "image"
     _dequantize_images = False  # the modules score discrete levels exactly
+
+    def _checked_channels(self):
+        """``channels`` as a tuple of positive ints, one per resolution."""
+        return check_layer_sizes(
+            self.channels, "channels", meaning="the channels at each resolution", allow_empty=False
+        )
 
     def _prepare(self, data):
         codec = self.codec_

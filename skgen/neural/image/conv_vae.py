@@ -147,11 +147,7 @@ class ConvVAE(NeuralLatentMixin, ImageGenerator):
         self.random_state = random_state
 
     def _build_module(self):
-        channels = tuple(int(c) for c in self.channels)
-        if not channels or min(channels) < 1:
-            raise ValueError(
-                f"channels must be a non-empty tuple of positive ints, got {self.channels!r}."
-            )
+        channels = self._checked_channels()
         return ConvVAEModule(
             self.image_shape_,
             self.n_levels_,

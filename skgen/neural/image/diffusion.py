@@ -9,7 +9,7 @@ from ...base import LatentMixin
 from ...utils._noise import row_keyed_normal
 from ...utils._sklearn import Interval, StrOptions
 from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
-from ..diffusion.diffusion_model import _UpdateWeightAverage
+from ..diffusion.diffusion_model import DiffusionEstimatorMixin
 from ..modules.diffusion import SCHEDULES, strided_timesteps
 from ..modules.image_diffusion import ImageDiffusionModule, UNet
 from ._base import IMAGE_PARAMETERS_NOTE, ImageGenerator
@@ -17,7 +17,7 @@ from ._base import IMAGE_PARAMETERS_NOTE, ImageGenerator
 __all__ = ["ImageDiffusion"]
 
 
-class ImageDiffusion(LatentMixin, ImageGenerator):
+class ImageDiffusion(DiffusionEstimatorMixin, LatentMixin, ImageGenerator):
     __doc__ = f"""Denoising diffusion model for images (DDPM with a small U-Net), optionally class-conditional.
 
     Pixels scaled to ``[-1, 1]`` follow a Gaussian diffusion over
@@ -187,30 +187,14 @@ class ImageDiffusion(LatentMixin, ImageGenerator):
         self.random_state = random_state
 
     def _build_module(self):
-        channels = tuple(int(c) for c in self.channels)
-        if not channels or min(channels) < 1:
-            raise ValueError(
-                f"channels must be a non-empty tuple of positive ints, got {self.channels!r}."
-            )
+        channels = self._checked_channels()
         denoiser = UNet(self.image_shape_, channels, self.embedding_dim, self.n_classes_)
         alpha_bar = SCHEDULES[self.schedule](self.n_steps)
         return ImageDiffusionModule(
             self.n_levels_, denoiser, alpha_bar, self.class_dropout, self.ema_decay
         )
 
-    def _make_net(self, module, device, seed):
-        net = super()._make_net(module, device, seed)
-        net.callbacks = [*(net.callbacks or []), ("weight_average", _UpdateWeightAverage())]
-        return net
-
     # ------------------------------------------------------------ scores
-    def _score_timesteps(self):
-        return strided_timesteps(self.n_steps, self.n_score_steps)
-
-    @property
-    def _evaluations_per_score(self):
-        return len(self._score_timesteps())
-
     def _module_scores(self, module, x):
         images, context = self._context_of(x)
         timesteps = self._score_timesteps()
