@@ -148,11 +148,16 @@ def zuko_section(args):
 
     epochs = args.zuko_epochs
     print("\n### Against zuko (same transforms, hidden sizes, epochs, batch, lr, schedule)\n")
-    print(f"{epochs} epochs, batch 256, lr {args.lr}, schedule {args.schedule}.\n")
-    print("| data | flow | library | test LL | s/epoch |")
-    print("|:---|:---|:---|---:|---:|")
+    print(
+        f"{epochs} epochs, batch 256, lr {args.lr}, schedule {args.schedule}, seeds {args.seeds}.\n"
+    )
+    print("| data | flow | library | seed | test LL | s/epoch |")
+    print("|:---|:---|:---|---:|---:|---:|")
     warm = make_toy("banana").sample(256, random_state=0)
+    summary = []
     for name, params in [("banana", {}), ("funnel", {"n_features": 8})]:
+        if args.toys and name not in args.toys:
+            continue
         toy = make_toy(name, **params)
         train = toy.sample(args.n_train, random_state=0)
         test = toy.sample(args.n_test, random_state=1)
@@ -163,43 +168,58 @@ def zuko_section(args):
             if args.models and label not in args.models:
                 continue
 
-            def make_ours(n_epochs, ours_class=ours_class, ours_params=ours_params):
+            def make_ours(n_epochs, seed, ours_class=ours_class, ours_params=ours_params):
                 return ours_class(
                     **ours_params, hidden_layer_sizes=(64, 64), max_epochs=n_epochs,
-                    batch_size=256, lr=args.lr, random_state=0,
+                    batch_size=256, lr=args.lr, random_state=seed,
                     callbacks=_schedule(n_epochs, args.schedule),
                 )  # fmt: skip
 
-            def make_theirs(features, theirs=theirs, their_params=their_params):
-                torch.manual_seed(0)
+            def make_theirs(features, seed, theirs=theirs, their_params=their_params):
+                torch.manual_seed(seed)
                 return getattr(zuko.flows, theirs)(
                     features, **their_params, hidden_features=(64, 64)
                 )
 
             # One-epoch warm-up fits first: lazy imports and first calls are not training.
-            make_ours(1).fit(warm)
-            _train_zuko(make_theirs(2), warm, warm, 1, args.lr, args.schedule)
-            ours = make_ours(epochs)
-            _, seconds = timed(lambda m=ours, X=train: m.fit(X))
-            ll = float(np.mean(ours.score_samples(test)))
-            print(f"| {name} | {label} | skgen | {ll:.3f} | {seconds / epochs:.3f} |", flush=True)
-            ll, seconds = _train_zuko(
-                make_theirs(d), (train - mean) / std, (test - mean) / std, epochs, args.lr,
-                args.schedule,
-            )  # fmt: skip
-            print(
-                f"| {name} | {label} | zuko | {ll + jacobian:.3f} | {seconds / epochs:.3f} |",
-                flush=True,
-            )
+            make_ours(1, 0).fit(warm)
+            _train_zuko(make_theirs(2, 0), warm, warm, 1, args.lr, args.schedule)
+            results = {"skgen": [], "zuko": []}
+            for seed in args.seeds:
+                ours = make_ours(epochs, seed)
+                _, seconds = timed(lambda m=ours, X=train: m.fit(X))
+                ll = float(np.mean(ours.score_samples(test)))
+                results["skgen"].append((ll, seconds / epochs))
+                ll, seconds = _train_zuko(
+                    make_theirs(d, seed), (train - mean) / std, (test - mean) / std, epochs,
+                    args.lr, args.schedule, seed=seed,
+                )  # fmt: skip
+                results["zuko"].append((ll + jacobian, seconds / epochs))
+                for library, rows in results.items():
+                    ll, per_epoch = rows[-1]
+                    print(
+                        f"| {name} | {label} | {library} | {seed} | {ll:.3f} | {per_epoch:.3f} |",
+                        flush=True,
+                    )
+            for library, rows in results.items():
+                lls, times = np.array(rows).T
+                summary.append(
+                    f"| {name} | {label} | {library} | {lls.mean():.3f} | {lls.std():.3f} "
+                    f"| {lls.min():.3f} | {lls.max():.3f} | {times.mean():.3f} |"
+                )
+    print(f"\nOver seeds {args.seeds}:\n")
+    print("| data | flow | library | mean LL | std | min | max | mean s/epoch |")
+    print("|:---|:---|:---|---:|---:|---:|---:|---:|")
+    print("\n".join(summary))
 
 
-def _train_zuko(flow, train, test, epochs, lr, schedule, batch_size=256):
+def _train_zuko(flow, train, test, epochs, lr, schedule, batch_size=256, seed=0):
     """The plain training loop of zuko's documentation: Adam on the mean negative log-likelihood
     (with the same per-epoch cosine schedule as skgen's when asked)."""
     x = torch.as_tensor(train, dtype=torch.float32)
     optimizer = torch.optim.Adam(flow.parameters(), lr=lr)
     scheduler = CosineAnnealingLR(optimizer, T_max=epochs) if schedule == "cosine" else None
-    generator = torch.Generator().manual_seed(0)
+    generator = torch.Generator().manual_seed(seed)
     start = time.perf_counter()
     for _ in range(epochs):
         for batch in torch.randperm(len(x), generator=generator).split(batch_size):
@@ -354,7 +374,8 @@ def main():
     parser.add_argument("--n-bins", type=int, default=8, help="bins of the spline flows")
     parser.add_argument("--n-mixture-components", type=int, default=10, help="MADE's mixtures")
     parser.add_argument("--zuko-epochs", type=int, default=40)
-    parser.add_argument("--toys", nargs="*", default=None, help="truth: only these toys")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="zuko: seeds of both")
+    parser.add_argument("--toys", nargs="*", default=None, help="truth and zuko: only these toys")
     parser.add_argument(
         "--models", nargs="*", default=None, help="truth and digits: only these models"
     )
