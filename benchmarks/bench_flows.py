@@ -13,7 +13,8 @@ Sections (``--sections``, all by default), each printing a markdown table:
   sizes, epochs, batch size, learning rate, schedule and optimiser (Adam),
   on the same standardised rows: held-out log-likelihood and seconds per
   epoch (after a one-epoch warm-up fit of each, so that lazy imports and
-  first calls are not counted as training).
+  first calls are not counted as training); ``--seeds`` fits both libraries
+  with each seed in the same run and prints a summary over the seeds.
 - ``digits``: scikit-learn's digits as 8x8 images, dequantised (pixel + U[0, 1)),
   scored in bits per dimension: MAF and MADE on the flattened pixels against
   a GaussianMixture and a KernelDensity tuned on a validation split (MAF's
