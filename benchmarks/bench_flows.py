@@ -13,10 +13,13 @@ Sections (``--sections``, all by default), each printing a markdown table:
   sizes, epochs, batch size, learning rate, schedule and optimiser (Adam),
   on the same standardised rows: held-out log-likelihood and seconds per
   epoch (after a one-epoch warm-up fit of each, so that lazy imports and
-  first calls are not counted as training).
+  first calls are not counted as training); ``--seeds`` fits both libraries
+  with each seed in the same run and prints a summary over the seeds.
 - ``digits``: scikit-learn's digits as 8x8 images, dequantised (pixel + U[0, 1)),
   scored in bits per dimension: MAF and MADE on the flattened pixels against
-  a GaussianMixture and a KernelDensity tuned on a validation split; Glow and
+  a GaussianMixture and a KernelDensity tuned on a validation split (MAF's
+  options, affine or spline layers with or without batch norm, are chosen on
+  the same split); Glow and
   RealNVP on the images (multi-scale, convolutional) against the same model
   on the flattened pixels.
 - ``speed``: sampling and scoring 100,000 rows of the 8-D funnel against the
@@ -148,11 +151,16 @@ def zuko_section(args):
 
     epochs = args.zuko_epochs
     print("\n### Against zuko (same transforms, hidden sizes, epochs, batch, lr, schedule)\n")
-    print(f"{epochs} epochs, batch 256, lr {args.lr}, schedule {args.schedule}.\n")
-    print("| data | flow | library | test LL | s/epoch |")
-    print("|:---|:---|:---|---:|---:|")
+    print(
+        f"{epochs} epochs, batch 256, lr {args.lr}, schedule {args.schedule}, seeds {args.seeds}.\n"
+    )
+    print("| data | flow | library | seed | test LL | s/epoch |")
+    print("|:---|:---|:---|---:|---:|---:|")
     warm = make_toy("banana").sample(256, random_state=0)
+    summary = []
     for name, params in [("banana", {}), ("funnel", {"n_features": 8})]:
+        if args.toys and name not in args.toys:
+            continue
         toy = make_toy(name, **params)
         train = toy.sample(args.n_train, random_state=0)
         test = toy.sample(args.n_test, random_state=1)
@@ -163,43 +171,58 @@ def zuko_section(args):
             if args.models and label not in args.models:
                 continue
 
-            def make_ours(n_epochs, ours_class=ours_class, ours_params=ours_params):
+            def make_ours(n_epochs, seed, ours_class=ours_class, ours_params=ours_params):
                 return ours_class(
                     **ours_params, hidden_layer_sizes=(64, 64), max_epochs=n_epochs,
-                    batch_size=256, lr=args.lr, random_state=0,
+                    batch_size=256, lr=args.lr, random_state=seed,
                     callbacks=_schedule(n_epochs, args.schedule),
                 )  # fmt: skip
 
-            def make_theirs(features, theirs=theirs, their_params=their_params):
-                torch.manual_seed(0)
+            def make_theirs(features, seed, theirs=theirs, their_params=their_params):
+                torch.manual_seed(seed)
                 return getattr(zuko.flows, theirs)(
                     features, **their_params, hidden_features=(64, 64)
                 )
 
             # One-epoch warm-up fits first: lazy imports and first calls are not training.
-            make_ours(1).fit(warm)
-            _train_zuko(make_theirs(2), warm, warm, 1, args.lr, args.schedule)
-            ours = make_ours(epochs)
-            _, seconds = timed(lambda m=ours, X=train: m.fit(X))
-            ll = float(np.mean(ours.score_samples(test)))
-            print(f"| {name} | {label} | skgen | {ll:.3f} | {seconds / epochs:.3f} |", flush=True)
-            ll, seconds = _train_zuko(
-                make_theirs(d), (train - mean) / std, (test - mean) / std, epochs, args.lr,
-                args.schedule,
-            )  # fmt: skip
-            print(
-                f"| {name} | {label} | zuko | {ll + jacobian:.3f} | {seconds / epochs:.3f} |",
-                flush=True,
-            )
+            make_ours(1, 0).fit(warm)
+            _train_zuko(make_theirs(2, 0), warm, warm, 1, args.lr, args.schedule)
+            results = {"skgen": [], "zuko": []}
+            for seed in args.seeds:
+                ours = make_ours(epochs, seed)
+                _, seconds = timed(lambda m=ours, X=train: m.fit(X))
+                ll = float(np.mean(ours.score_samples(test)))
+                results["skgen"].append((ll, seconds / epochs))
+                ll, seconds = _train_zuko(
+                    make_theirs(d, seed), (train - mean) / std, (test - mean) / std, epochs,
+                    args.lr, args.schedule, seed=seed,
+                )  # fmt: skip
+                results["zuko"].append((ll + jacobian, seconds / epochs))
+                for library, rows in results.items():
+                    ll, per_epoch = rows[-1]
+                    print(
+                        f"| {name} | {label} | {library} | {seed} | {ll:.3f} | {per_epoch:.3f} |",
+                        flush=True,
+                    )
+            for library, rows in results.items():
+                lls, times = np.array(rows).T
+                summary.append(
+                    f"| {name} | {label} | {library} | {lls.mean():.3f} | {lls.std():.3f} "
+                    f"| {lls.min():.3f} | {lls.max():.3f} | {times.mean():.3f} |"
+                )
+    print(f"\nOver seeds {args.seeds}:\n")
+    print("| data | flow | library | mean LL | std | min | max | mean s/epoch |")
+    print("|:---|:---|:---|---:|---:|---:|---:|---:|")
+    print("\n".join(summary))
 
 
-def _train_zuko(flow, train, test, epochs, lr, schedule, batch_size=256):
+def _train_zuko(flow, train, test, epochs, lr, schedule, batch_size=256, seed=0):
     """The plain training loop of zuko's documentation: Adam on the mean negative log-likelihood
     (with the same per-epoch cosine schedule as skgen's when asked)."""
     x = torch.as_tensor(train, dtype=torch.float32)
     optimizer = torch.optim.Adam(flow.parameters(), lr=lr)
     scheduler = CosineAnnealingLR(optimizer, T_max=epochs) if schedule == "cosine" else None
-    generator = torch.Generator().manual_seed(0)
+    generator = torch.Generator().manual_seed(seed)
     start = time.perf_counter()
     for _ in range(epochs):
         for batch in torch.randperm(len(x), generator=generator).split(batch_size):
@@ -256,11 +279,11 @@ def digits_section(args):
             score = _bits_per_dim(gm, rows["valid"])
             if best is None or score < best[0]:
                 best = (score, n, cov)
-    _, n, cov = best
+    gm_valid, n, cov = best
     gm = GaussianMixture(n, covariance_type=cov, reg_covar=1e-3, random_state=0)
     _, seconds = timed(lambda: gm.fit(np.concatenate([rows["train"], rows["valid"]])))
     print(
-        f"| GaussianMixture | pixels | {_bits_per_dim(gm, rows['test']):.3f} | {seconds:.1f} | n_components={n}, {cov} |"
+        f"| GaussianMixture | pixels | {_bits_per_dim(gm, rows['test']):.3f} | {seconds:.1f} | n_components={n}, {cov}; validation {gm_valid:.3f} |"
     )
     best = None
     for bandwidth in (0.5, 1.0, 1.5, 2.0, 2.5, 3.0):
@@ -271,7 +294,7 @@ def digits_section(args):
     kde = KernelDensity(bandwidth=best[1])
     _, seconds = timed(lambda: kde.fit(np.concatenate([rows["train"], rows["valid"]])))
     print(
-        f"| KernelDensity | pixels | {_bits_per_dim(kde, rows['test']):.3f} | {seconds:.1f} | bandwidth={best[1]} |"
+        f"| KernelDensity | pixels | {_bits_per_dim(kde, rows['test']):.3f} | {seconds:.1f} | bandwidth={best[1]}; validation {best[0]:.3f} |"
     )
     _digits_flows(args, train, valid, test, rows)
 
@@ -284,8 +307,9 @@ def _digits_flows(args, train, valid, test, rows):
         "early_stopping": True, "validation_fraction": 0.2, "n_iter_no_change": 5,
     }  # fmt: skip
     everything = np.concatenate([train, valid])
+    if not args.models or "MAF" in args.models:
+        _digits_maf(rows, training)
     models = [
-        ("MAF", "pixels", MAF(n_transforms=5, hidden_layer_sizes=(256, 256), **training), rows),
         (
             "MADE",
             "pixels",
@@ -313,6 +337,41 @@ def _digits_flows(args, train, valid, test, rows):
             f"| {label} | {kind} | {bits:.3f} | {seconds:.1f} | {model.n_iter_} epochs |",
             flush=True,
         )
+
+
+#: MAF's options tried on digits, chosen on the validation images as the mixture's are.
+DIGITS_MAF_OPTIONS = {
+    "affine": {},
+    "affine, batch norm": {"batch_norm": True},
+    "spline": {"elementwise": "spline"},
+    "spline, batch norm": {"elementwise": "spline", "batch_norm": True},
+}
+
+
+def _digits_maf(rows, training):
+    """MAF 5 layers (256, 256) with each option of DIGITS_MAF_OPTIONS: fit on the training
+    images, scored on the validation ones (the choice), then refit on both and tested."""
+    fit_data = np.concatenate([rows["train"], rows["valid"]])
+    best = None
+    for option, params in DIGITS_MAF_OPTIONS.items():
+
+        def make(option_params=params):
+            return MAF(n_transforms=5, hidden_layer_sizes=(256, 256), **option_params, **training)
+
+        valid_bits = _bits_per_dim(make().fit(rows["train"]), rows["valid"])
+        model = make()
+        _, seconds = timed(lambda m=model: m.fit(fit_data))
+        bits = _bits_per_dim(model, rows["test"])
+        print(
+            f"| MAF {option} | pixels | {bits:.3f} | {seconds:.1f} | {model.n_iter_} epochs; "
+            f"validation {valid_bits:.3f} |",
+            flush=True,
+        )
+        if best is None or valid_bits < best[0]:
+            best = (valid_bits, option, bits)
+    print(
+        f"| MAF (tuned: {best[1]}) | pixels | {best[2]:.3f} | | chosen on validation |", flush=True
+    )
 
 
 # --------------------------------------------------------------------- speed
@@ -354,7 +413,8 @@ def main():
     parser.add_argument("--n-bins", type=int, default=8, help="bins of the spline flows")
     parser.add_argument("--n-mixture-components", type=int, default=10, help="MADE's mixtures")
     parser.add_argument("--zuko-epochs", type=int, default=40)
-    parser.add_argument("--toys", nargs="*", default=None, help="truth: only these toys")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="zuko: seeds of both")
+    parser.add_argument("--toys", nargs="*", default=None, help="truth and zuko: only these toys")
     parser.add_argument(
         "--models", nargs="*", default=None, help="truth and digits: only these models"
     )

@@ -200,6 +200,10 @@ ESTIMATORS = {
     "MAF-spline": lambda: MAF(
         n_transforms=2, elementwise="spline", n_bins=4, hidden_layer_sizes=(16,), **_TINY
     ),
+    # Scores use the running batch statistics: the density must still be normalised.
+    "MAF-batchnorm": lambda: MAF(
+        n_transforms=3, hidden_layer_sizes=(16,), batch_norm=True, **_TINY
+    ),
 }
 
 

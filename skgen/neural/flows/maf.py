@@ -9,6 +9,7 @@ from ...utils import check_layer_sizes
 from ...utils._sklearn import Interval
 from .._docs import TRAINING_ATTRIBUTES, TRAINING_PARAMETERS
 from ..modules.flows import (
+    BatchNormBijection,
     ClassActNorm,
     Compose,
     MaskedAutoregressiveAffine,
@@ -55,6 +56,13 @@ class MAF(ClassContextMixin, FlowGenerator):
 {FLOW_TRANSFORM_PARAMETERS}
     hidden_layer_sizes : tuple of int, default=(64, 64)
         Widths of each layer's MADE.
+    batch_norm : bool, default=False
+        Batch normalisation as a bijection between successive layers
+        (:class:`~skgen.neural.modules.flows.BatchNormBijection`; the MAF
+        paper's "MAF with BN"): batch statistics while training, running
+        averages when scoring and sampling. It keeps each layer's input
+        standardised, which steadies the training of deep stacks and of
+        high-dimensional data with features of very different spreads.
 {FLOW_CONTINUOUS_PARAMETER}
 {TRAINING_PARAMETERS.format(max_epochs=100, batch_size=256, lr=1e-3)}
 
@@ -96,6 +104,7 @@ class MAF(ClassContextMixin, FlowGenerator):
         **FlowGenerator._parameter_constraints,
         "n_transforms": [Interval(Integral, 1, None, closed="left")],
         "hidden_layer_sizes": [tuple, list],
+        "batch_norm": ["boolean"],
         **TRANSFORM_CONSTRAINTS,
     }
 
@@ -106,6 +115,7 @@ class MAF(ClassContextMixin, FlowGenerator):
         elementwise="affine",
         n_bins=8,
         hidden_layer_sizes=(64, 64),
+        batch_norm=False,
         continuous="standard",
         max_epochs=100,
         batch_size=256,
@@ -124,6 +134,7 @@ class MAF(ClassContextMixin, FlowGenerator):
         self.elementwise = elementwise
         self.n_bins = n_bins
         self.hidden_layer_sizes = hidden_layer_sizes
+        self.batch_norm = batch_norm
         self.continuous = continuous
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -144,7 +155,9 @@ class MAF(ClassContextMixin, FlowGenerator):
         # With classes, a per-class standardisation first: the flow starts as p(x | y)
         # = one Gaussian per class, whatever the layers have learnt yet.
         layers = [ClassActNorm(n_features, n_classes)] if n_classes else []
-        for _ in range(self.n_transforms):
+        for index in range(self.n_transforms):
+            if index and self.batch_norm:
+                layers.append(BatchNormBijection(n_features))
             if self.elementwise == "spline":
                 layer = MaskedAutoregressiveSpline(n_features, hidden, n_classes, self.n_bins)
             else:
