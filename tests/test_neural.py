@@ -472,6 +472,32 @@ def test_tabular_head_likelihood_matches_torch_distributions():
     torch.testing.assert_close(probs[:, 1:4].sum(-1), torch.ones(5))
 
 
+def test_compact_head_matches_the_grid_head():
+    """``compact=True`` emits the used logit cells only: same distribution for the same weights."""
+    layout = [
+        Span("a", "discrete", "category", 5, "softmax"),
+        Span("c", "continuous", "value", 1, "tanh"),
+        Span("c", "discrete", "mode", 2, "softmax"),
+    ]
+    grid, compact = (
+        TabularHead(3, layout, learn_std=False),
+        TabularHead(3, layout, learn_std=False, compact=True),
+    )
+    assert (grid.linear.out_features, compact.linear.out_features) == (11, 8)
+    rows = torch.cat([torch.zeros(1), grid.grid_cells + 1])  # the mean, then the used cells
+    with torch.no_grad():
+        compact.linear.weight.copy_(grid.linear.weight[rows.long()])
+        compact.linear.bias.copy_(grid.linear.bias[rows.long()])
+    hidden = torch.randn(6, 3)
+    x = grid.sample(grid(hidden), torch.Generator().manual_seed(0), continuous_noise=False)
+    y = compact.sample(compact(hidden), torch.Generator().manual_seed(0), continuous_noise=False)
+    torch.testing.assert_close(x, y)
+    torch.testing.assert_close(grid.mean(grid(hidden)), compact.mean(compact(hidden)))
+    torch.testing.assert_close(
+        grid.reconstruction_error(grid(hidden), x), compact.reconstruction_error(compact(hidden), x)
+    )
+
+
 def test_head_ignores_the_placeholder_of_a_missing_value():
     """A missing value is scored by its flag alone: its encoded value and mode do not count."""
     layout = [

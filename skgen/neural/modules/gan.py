@@ -176,7 +176,8 @@ class MLPGenerator(nn.Module):
         self.n_components = n_components
         self.n_conditions = n_conditions
         self.body, width = make_mlp(n_components + n_conditions, hidden_layer_sizes)
-        self.head = TabularHead(width, layout, learn_std=False)
+        # Only the used logit cells: the grid of mode-specific encoding is mostly padding.
+        self.head = TabularHead(width, layout, learn_std=False, compact=True)
 
     def forward(self, z, condition=None):
         if self.n_conditions:

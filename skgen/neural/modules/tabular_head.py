@@ -44,17 +44,24 @@ class TabularHead(nn.Module):
     min_std : float, default=1e-3
         Floor on the standard deviations, which keeps the likelihood bounded
         on values that repeat exactly.
+    compact : bool, default=False
+        Emit only the logits of real categories, not the grid's padding cells
+        (the grid is then filled by one gather): a smaller output layer where
+        the discrete spans differ much in width (e.g. a few wide categorical
+        columns and many two-cell mode or missing blocks). The parameter
+        vector is then shorter; everything else is unchanged.
 
     Notes
     -----
     The head's output (``forward``) is a flat parameter tensor: continuous
     means, then continuous raw scales, then the discrete logits laid out as a
-    (span, category) grid padded to the widest span.
+    (span, category) grid padded to the widest span (with ``compact=True``,
+    the grid's valid cells only, row by row).
     All methods accept leading batch dimensions, e.g. ``(k, n, ...)`` for
     importance samples, broadcast against data of shape ``(n, n_features)``.
     """
 
-    def __init__(self, in_features, layout, *, learn_std=True, min_std=1e-3):
+    def __init__(self, in_features, layout, *, learn_std=True, min_std=1e-3, compact=False):
         super().__init__()
         offsets, continuous, tanh, discrete = 0, [], [], []
         missing_cell = {}  # column -> data index of its "missing" flag
@@ -116,7 +123,14 @@ class TabularHead(nn.Module):
         self.register_buffer("assemble_index", assemble_index)
         self.grid_shape = (len(discrete), widest)
         self.n_grid = len(discrete) * widest
-        n_params = self.n_continuous * (2 if learn_std else 1) + self.n_grid
+        self.compact = compact
+        n_cells = len(self.grid_cells)
+        # Grid cell -> its logit among the emitted ones (padding -> a -1e30 column appended).
+        grid_source = torch.full((self.n_grid,), n_cells, dtype=torch.long)
+        grid_source[self.grid_cells] = torch.arange(n_cells)
+        self.register_buffer("grid_source", grid_source)
+        self.n_logits = n_cells if compact else self.n_grid
+        n_params = self.n_continuous * (2 if learn_std else 1) + self.n_logits
         self.linear = nn.Linear(in_features, n_params)
 
     @torch.no_grad()
@@ -140,8 +154,10 @@ class TabularHead(nn.Module):
             bias[self.n_continuous : 2 * self.n_continuous] = 0.0
         if self.n_grid:
             logits = torch.log(padded[self.data_grid].clamp_min(1e-4)).flatten()
-            bias[bias.shape[0] - self.n_grid :] = logits
-            self.linear.weight[bias.shape[0] - self.n_grid :] *= weight_scale
+            if self.compact:
+                logits = logits[self.grid_cells]
+            bias[bias.shape[0] - self.n_logits :] = logits
+            self.linear.weight[bias.shape[0] - self.n_logits :] *= weight_scale
 
     def forward(self, hidden):
         return self.linear(hidden)
@@ -155,8 +171,12 @@ class TabularHead(nn.Module):
         std = None
         if self.learn_std:
             std = F.softplus(params[..., c : 2 * c]) + self.min_std
-        grid = params[..., params.shape[-1] - self.n_grid :]
-        logits = grid.unflatten(-1, self.grid_shape) + self.grid_bias
+        emitted = params[..., params.shape[-1] - self.n_logits :]
+        if self.compact:
+            padding = emitted.new_full(emitted.shape[:-1] + (1,), -1e30)
+            grid = torch.cat([emitted, padding], dim=-1)[..., self.grid_source]
+            return mean, std, grid.unflatten(-1, self.grid_shape)
+        logits = emitted.unflatten(-1, self.grid_shape) + self.grid_bias
         return mean, std, logits
 
     def _assemble(self, continuous, grid):
