@@ -79,21 +79,26 @@ def test_a_rare_value_merged_into_other_is_met_too():
     assert (rows["c"] == merged[0]).all()
 
 
-def test_critic_input_gradient_and_its_weight_gradients_match_autograd():
+@pytest.mark.parametrize("dropout", [0.0, 0.5])
+def test_critic_input_gradient_and_its_weight_gradients_match_autograd(dropout):
     # The gradient penalty differentiates a hand-written input gradient: it must be
-    # autograd's, and so must the penalty's gradients with respect to the weights.
+    # autograd's, and so must the penalty's gradients with respect to the weights
+    # (in training, with the dropout masks a forward pass draws).
     torch.manual_seed(0)
-    critic = PacCritic(5, (8, 8), pac=3).double()
+    critic = PacCritic(5, (8, 8), pac=3, dropout=dropout).double()
     x = torch.randn(12, 5, dtype=torch.float64)
     leaf = x.clone().requires_grad_(True)
-    (expected,) = torch.autograd.grad(critic(leaf).sum(), leaf, create_graph=True)
+    with torch.random.fork_rng():
+        (expected,) = torch.autograd.grad(critic(leaf).sum(), leaf, create_graph=True)
     got = critic.input_gradient(x)
     np.testing.assert_allclose(got.detach().numpy(), expected.reshape(4, 15).detach().numpy())
-    weights = [layer.weight for layer in critic.body if isinstance(layer, torch.nn.Linear)]
+    weights = [layer.weight for layer in critic._layers() if isinstance(layer, torch.nn.Linear)]
     expected_grads = torch.autograd.grad((expected.reshape(4, 15).norm(dim=1) ** 3).sum(), weights)
     got_grads = torch.autograd.grad((got.norm(dim=1) ** 3).sum(), weights)
     for a, b in zip(got_grads, expected_grads):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10)
+    if dropout:  # each call draws its own masks
+        assert not torch.allclose(critic.input_gradient(x), got)
 
 
 def test_training_by_sampling_draws_log_frequency_conditions_and_matching_rows():

@@ -9,9 +9,11 @@ import pytest
 import torch
 from scipy.integrate import trapezoid  # numpy.trapezoid needs numpy 2
 from skorch.callbacks import Callback
+from torch.nn import functional as F
 
 from skgen import VAE, Autoencoder
 from skgen.neural import GenerativeNet, TabularHead
+from skgen.neural.modules.noise import gumbel
 from skgen.preprocessing import Span
 
 torch.set_num_threads(1)
@@ -470,6 +472,46 @@ def test_tabular_head_likelihood_matches_torch_distributions():
     torch.testing.assert_close(head.log_prob(params, x), expected)
     probs = head.mean(params)
     torch.testing.assert_close(probs[:, 1:4].sum(-1), torch.ones(5))
+
+
+def test_compact_head_matches_the_grid_head():
+    """``compact=True`` emits the used logit cells only: same distribution for the same weights."""
+    layout = [
+        Span("a", "discrete", "category", 5, "softmax"),
+        Span("c", "continuous", "value", 1, "tanh"),
+        Span("c", "discrete", "mode", 2, "softmax"),
+    ]
+    grid, compact = (
+        TabularHead(3, layout, learn_std=False),
+        TabularHead(3, layout, learn_std=False, compact=True),
+    )
+    assert (grid.linear.out_features, compact.linear.out_features) == (11, 8)
+    rows = torch.cat([torch.zeros(1), compact.emitted_cells + 1])  # the mean, then the used cells
+    with torch.no_grad():
+        compact.linear.weight.copy_(grid.linear.weight[rows.long()])
+        compact.linear.bias.copy_(grid.linear.bias[rows.long()])
+    hidden = torch.randn(6, 3)
+    x = grid.sample(grid(hidden), torch.Generator().manual_seed(0), continuous_noise=False)
+    y = compact.sample(compact(hidden), torch.Generator().manual_seed(0), continuous_noise=False)
+    torch.testing.assert_close(x, y)
+    torch.testing.assert_close(grid.mean(grid(hidden)), compact.mean(compact(hidden)))
+    torch.testing.assert_close(
+        grid.reconstruction_error(grid(hidden), x), compact.reconstruction_error(compact(hidden), x)
+    )
+    # Gumbel-softmax group by group equals the grid's, given the same noise per used cell.
+    grid_logits = grid._split(grid(hidden))[2].flatten(1)
+    for hard in (False, True):
+        with torch.random.fork_rng():
+            torch.manual_seed(0)
+            noise = gumbel((6, compact.n_logits), None, hidden)
+            torch.manual_seed(0)
+            relaxed = compact.gumbel_softmax(compact(hidden), 0.5, hard)
+        grid_noise = torch.zeros(6, grid.n_grid).index_copy(1, compact.emitted_cells, noise)
+        soft = ((grid_logits + grid_noise) / 0.5).unflatten(1, grid.grid_shape).softmax(-1)
+        if hard:
+            soft = F.one_hot(soft.argmax(-1), soft.shape[-1]).float()
+        expected = grid._assemble(grid._continuous(grid(hidden))[0], soft)
+        torch.testing.assert_close(relaxed, expected)
 
 
 def test_head_ignores_the_placeholder_of_a_missing_value():

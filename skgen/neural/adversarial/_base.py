@@ -133,6 +133,7 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
     _pac = 1
     _tau = 0.2
     _conditional = False
+    _critic_dropout = 0.0
 
     @abstractmethod
     def __init__(self):
@@ -154,6 +155,7 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
             gradient_penalty_weight=self.gradient_penalty,
             tau=self._tau,
             conditional=self._conditional,
+            critic_dropout=self._critic_dropout,
         )
         module.head.init_output(self._mean_row)
         return module

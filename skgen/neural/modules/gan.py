@@ -19,7 +19,6 @@ Small parts, composed by :class:`GANModule`:
 
 import copy
 import math
-from functools import partial
 
 import numpy as np
 import torch
@@ -176,7 +175,8 @@ class MLPGenerator(nn.Module):
         self.n_components = n_components
         self.n_conditions = n_conditions
         self.body, width = make_mlp(n_components + n_conditions, hidden_layer_sizes)
-        self.head = TabularHead(width, layout, learn_std=False)
+        # Only the used logit cells: the grid of mode-specific encoding is mostly padding.
+        self.head = TabularHead(width, layout, learn_std=False, compact=True)
 
     def forward(self, z, condition=None):
         if self.n_conditions:
@@ -189,40 +189,60 @@ class MLPGenerator(nn.Module):
 class PacCritic(nn.Module):
     """MLP critic on packs of ``pac`` rows (PacGAN): one score per pack.
 
+    Each hidden layer is ``Linear -> LeakyReLU(0.2)``, followed by
+    ``Dropout(dropout)`` when ``dropout > 0`` (CTGAN's critic uses 0.5).
     The number of rows given must be a multiple of ``pac``.
     """
 
-    def __init__(self, in_features, hidden_layer_sizes, pac=1):
+    def __init__(self, in_features, hidden_layer_sizes, pac=1, dropout=0.0):
         super().__init__()
         self.pac = pac
-        self.body, _ = make_mlp(
-            in_features * pac, hidden_layer_sizes, 1, activation=partial(nn.LeakyReLU, 0.2)
-        )
+
+        def activation():
+            leaky = nn.LeakyReLU(0.2)
+            return nn.Sequential(leaky, nn.Dropout(dropout)) if dropout else leaky
+
+        self.body, _ = make_mlp(in_features * pac, hidden_layer_sizes, 1, activation=activation)
 
     def forward(self, x):
         return self.body(x.reshape(-1, self.pac * x.shape[-1])).squeeze(-1)
 
+    def _layers(self):
+        for layer in self.body:
+            yield from layer if isinstance(layer, nn.Sequential) else (layer,)
+
     def input_gradient(self, x):
         """``d score / d pack`` for each pack of ``x``, differentiable w.r.t. the weights.
 
-        Written out layer by layer (the chain rule through the linear layers
-        and the leaky ReLUs' slopes) rather than by a double backward: the
-        same values and weight gradients (a leaky ReLU's slope has zero
-        derivative almost everywhere), without autograd carrying zeros back
-        through the forward pass. Returns ``(n_packs, pac * n_features)``.
+        Written out layer by layer (the chain rule through the linear layers,
+        the leaky ReLUs' slopes and the dropout masks, drawn as in a forward
+        pass) rather than by a double backward: the same values and weight
+        gradients (a leaky ReLU's slope has zero derivative almost
+        everywhere), without autograd carrying zeros back through the forward
+        pass. Returns ``(n_packs, pac * n_features)``.
         """
         h = x.reshape(-1, self.pac * x.shape[-1])
-        slopes = []
+        factors = []  # per element: the leaky ReLUs' slopes and the dropout masks
         with torch.no_grad():
-            for layer in self.body:
+            for layer in self._layers():
                 if isinstance(layer, nn.LeakyReLU):
                     slope = h.new_tensor(layer.negative_slope)
-                    slopes.append(torch.where(h > 0, h.new_ones(()), slope))
-                h = layer(h)
+                    factors.append(torch.where(h > 0, h.new_ones(()), slope))
+                    h = layer(h)
+                elif isinstance(layer, nn.Dropout):
+                    if self.training and layer.p:
+                        # The mask scaled by 1 / (1 - p), drawn as the layer's forward draws it.
+                        factors.append(layer(torch.ones_like(h)))
+                        h = h * factors[-1]
+                else:
+                    h = layer(h)
         grad = None
-        for layer in reversed(self.body):
+        for layer in reversed(list(self._layers())):
             if isinstance(layer, nn.LeakyReLU):
-                grad = grad * slopes.pop()
+                grad = grad * factors.pop()
+            elif isinstance(layer, nn.Dropout):
+                if self.training and layer.p:
+                    grad = grad * factors.pop()
             elif grad is None:  # the output layer: one score
                 grad = layer.weight.expand(h.shape[0], -1)
             else:
@@ -272,6 +292,8 @@ class GANModule(nn.Module):
     conditional : bool, default=False
         Feed a condition vector over the discrete columns' categories
         (:class:`ConditionLayout`) to generator and critic.
+    critic_dropout : float, default=0.0
+        Dropout rate after each hidden layer of the critic.
 
     Notes
     -----
@@ -298,6 +320,7 @@ class GANModule(nn.Module):
         gradient_penalty_weight=10.0,
         tau=0.2,
         conditional=False,
+        critic_dropout=0.0,
     ):
         super().__init__()
         conditions = ConditionLayout(layout if conditional else [])
@@ -308,7 +331,9 @@ class GANModule(nn.Module):
         self.gradient_penalty_weight = gradient_penalty_weight
         self.tau = tau
         self.generator = MLPGenerator(layout, n_components, generator_layer_sizes, conditions.width)
-        self.critic = PacCritic(n_features + conditions.width, critic_layer_sizes, pac)
+        self.critic = PacCritic(
+            n_features + conditions.width, critic_layer_sizes, pac, dropout=critic_dropout
+        )
         self.encoder, _ = make_mlp(n_features, encoder_layer_sizes, n_components)
         self.register_buffer("condition_index", torch.as_tensor(conditions.data_index()))
         self.register_buffer(

@@ -44,17 +44,24 @@ class TabularHead(nn.Module):
     min_std : float, default=1e-3
         Floor on the standard deviations, which keeps the likelihood bounded
         on values that repeat exactly.
+    compact : bool, default=False
+        Emit only the logits of real categories, not the grid's padding cells
+        (the grid is then filled by one gather): a smaller output layer where
+        the discrete spans differ much in width (e.g. a few wide categorical
+        columns and many two-cell mode or missing blocks). The parameter
+        vector is then shorter; everything else is unchanged.
 
     Notes
     -----
     The head's output (``forward``) is a flat parameter tensor: continuous
     means, then continuous raw scales, then the discrete logits laid out as a
-    (span, category) grid padded to the widest span.
+    (span, category) grid padded to the widest span (with ``compact=True``,
+    the grid's valid cells only, the spans grouped by width).
     All methods accept leading batch dimensions, e.g. ``(k, n, ...)`` for
     importance samples, broadcast against data of shape ``(n, n_features)``.
     """
 
-    def __init__(self, in_features, layout, *, learn_std=True, min_std=1e-3):
+    def __init__(self, in_features, layout, *, learn_std=True, min_std=1e-3, compact=False):
         super().__init__()
         offsets, continuous, tanh, discrete = 0, [], [], []
         missing_cell = {}  # column -> data index of its "missing" flag
@@ -116,7 +123,31 @@ class TabularHead(nn.Module):
         self.register_buffer("assemble_index", assemble_index)
         self.grid_shape = (len(discrete), widest)
         self.n_grid = len(discrete) * widest
-        n_params = self.n_continuous * (2 if learn_std else 1) + self.n_grid
+        self.compact = compact
+        # Emitted logits (compact): the used cells, spans grouped by width, so that
+        # each group is a dense (span, category) block that softmaxes without padding.
+        spans_by_width = sorted(range(len(discrete)), key=lambda row: (discrete[row][1], row))
+        emitted_cells = [
+            row * widest + j for row in spans_by_width for j in range(discrete[row][1])
+        ]
+        self.width_groups = []  # (first emitted logit, spans, width) of each group
+        first = 0
+        for width in sorted({width for _, width, _, _ in discrete}):
+            n_spans = sum(1 for _, w, _, _ in discrete if w == width)
+            self.width_groups.append((first, n_spans, width))
+            first += n_spans * width
+        n_cells = len(emitted_cells)
+        self.register_buffer("emitted_cells", torch.tensor(emitted_cells, dtype=torch.long))
+        # Grid cell -> its logit among the emitted ones (padding -> a -1e30 column appended).
+        grid_source = torch.full((self.n_grid,), n_cells, dtype=torch.long)
+        grid_source[self.emitted_cells] = torch.arange(n_cells)
+        self.register_buffer("grid_source", grid_source)
+        # Data column -> its cell in [continuous values, emitted logits].
+        compact_index = assemble_index.clone()
+        compact_index[self.discrete_index] = self.n_continuous + grid_source[self.grid_cells]
+        self.register_buffer("compact_assemble_index", compact_index)
+        self.n_logits = n_cells if compact else self.n_grid
+        n_params = self.n_continuous * (2 if learn_std else 1) + self.n_logits
         self.linear = nn.Linear(in_features, n_params)
 
     @torch.no_grad()
@@ -140,23 +171,34 @@ class TabularHead(nn.Module):
             bias[self.n_continuous : 2 * self.n_continuous] = 0.0
         if self.n_grid:
             logits = torch.log(padded[self.data_grid].clamp_min(1e-4)).flatten()
-            bias[bias.shape[0] - self.n_grid :] = logits
-            self.linear.weight[bias.shape[0] - self.n_grid :] *= weight_scale
+            if self.compact:
+                logits = logits[self.emitted_cells]
+            bias[bias.shape[0] - self.n_logits :] = logits
+            self.linear.weight[bias.shape[0] - self.n_logits :] *= weight_scale
 
     def forward(self, hidden):
         return self.linear(hidden)
 
     # ------------------------------------------------------------ params
-    def _split(self, params):
-        """Continuous means, standard deviations (or None) and the grid of discrete logits."""
+    def _continuous(self, params):
+        """Continuous means and standard deviations (or None)."""
         c = self.n_continuous
         raw_mean = params[..., :c]
         mean = torch.where(self.tanh_mask, torch.tanh(raw_mean), raw_mean)
         std = None
         if self.learn_std:
             std = F.softplus(params[..., c : 2 * c]) + self.min_std
-        grid = params[..., params.shape[-1] - self.n_grid :]
-        logits = grid.unflatten(-1, self.grid_shape) + self.grid_bias
+        return mean, std
+
+    def _split(self, params):
+        """Continuous means, standard deviations (or None) and the grid of discrete logits."""
+        mean, std = self._continuous(params)
+        emitted = params[..., params.shape[-1] - self.n_logits :]
+        if self.compact:
+            padding = emitted.new_full(emitted.shape[:-1] + (1,), -1e30)
+            grid = torch.cat([emitted, padding], dim=-1)[..., self.grid_source]
+            return mean, std, grid.unflatten(-1, self.grid_shape)
+        logits = emitted.unflatten(-1, self.grid_shape) + self.grid_bias
         return mean, std, logits
 
     def _assemble(self, continuous, grid):
@@ -223,6 +265,8 @@ class TabularHead(nn.Module):
         relaxation of a one-hot draw at temperature ``tau`` (exactly one-hot
         in the forward pass with ``hard=True``, straight-through gradients).
         """
+        if self.compact:
+            return self._compact_gumbel_softmax(params, tau, hard)
         mean, _, logits = self._split(params)
         if self.n_grid:
             # Gumbel noise as -log(-log(U)): torch's exponential_ sampler, which
@@ -230,10 +274,30 @@ class TabularHead(nn.Module):
             noise = gumbel(logits.shape, None, logits)
             soft = ((logits + noise) / tau).softmax(-1)
             if hard:
-                one_hot = F.one_hot(soft.argmax(-1), soft.shape[-1]).to(soft.dtype)
-                soft = one_hot - soft.detach() + soft  # straight-through gradients
+                soft = self._straight_through(soft)
             logits = soft
         return self._assemble(mean, logits)
+
+    def _compact_gumbel_softmax(self, params, tau, hard):
+        """:meth:`gumbel_softmax` on the emitted logits, group by group: no padding, no grid."""
+        mean, _ = self._continuous(params)
+        emitted = params[..., params.shape[-1] - self.n_logits :]
+        parts = [mean]
+        if self.n_logits:
+            perturbed = (emitted + gumbel(emitted.shape, None, emitted)) / tau
+            for first, n_spans, width in self.width_groups:
+                block = perturbed[..., first : first + n_spans * width].unflatten(
+                    -1, (n_spans, width)
+                )
+                soft = block.softmax(-1)
+                parts.append((self._straight_through(soft) if hard else soft).flatten(-2))
+        return torch.cat(parts, dim=-1)[..., self.compact_assemble_index]
+
+    @staticmethod
+    def _straight_through(soft):
+        """One-hot in the forward pass, ``soft``'s gradients in the backward pass."""
+        one_hot = F.one_hot(soft.argmax(-1), soft.shape[-1]).to(soft.dtype)
+        return one_hot - soft.detach() + soft
 
     def sample(self, params, generator, *, continuous_noise=True):
         """Draw one row per parameter vector with the CPU ``torch.Generator`` ``generator``.
