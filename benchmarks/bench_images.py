@@ -126,7 +126,7 @@ def models(dataset, epochs_scale):
         }
     return {
         "PixelCNN": PixelCNN(channels=16, n_layers=4, max_epochs=e(5), random_state=0),
-        "ConvVAE": ConvVAE(n_components=32, max_epochs=e(30), random_state=0),
+        "ConvVAE": ConvVAE(n_components=32, max_epochs=e(40), random_state=0),
         "ImageDiffusion": ImageDiffusion(
             channels=(16, 32, 64),
             n_sampling_steps=50,
@@ -134,14 +134,14 @@ def models(dataset, epochs_scale):
             guidance_scale=1.0,
             ema_decay=0.995,
             batch_size=32,
-            max_epochs=e(20),
+            max_epochs=e(25),
             random_state=0,
         ),  # fmt: skip
         "DCGAN": DCGAN(
             n_components=32,
             channels=(32, 64),
-            max_epochs=e(20),
-            encoder_max_epochs=e(10),
+            max_epochs=e(4),
+            encoder_max_epochs=e(2),
             n_importance_samples=20,
             random_state=0,
         ),  # fmt: skip

@@ -85,7 +85,7 @@ FAST_PARAMS = {
         "n_sampling_steps": 2,
         "n_score_steps": 2,
         "max_epochs": 1,
-        "batch_size": 32,
+        "batch_size": 256,  # one step an epoch
     },
     "DCGAN": {
         "n_components": 2,
@@ -94,7 +94,7 @@ FAST_PARAMS = {
         "max_epochs": 3,
         "encoder_max_epochs": 1,
         "n_importance_samples": 4,
-        "batch_size": 64,
+        "batch_size": 256,  # one step an epoch
         # Large steps: samples (the generator's images, rounded to levels) must
         # vary with z after three epochs.
         "lr": 3e-2,
