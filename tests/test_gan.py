@@ -8,7 +8,12 @@ from scipy import stats
 
 from skgen import GAN, TabularGAN
 from skgen.neural.adversarial._base import mmd2
-from skgen.neural.modules.gan import ConditionLayout, ConditionSampler, PacCritic
+from skgen.neural.modules.gan import (
+    ConditionedLinear,
+    ConditionLayout,
+    ConditionSampler,
+    PacCritic,
+)
 from skgen.preprocessing import Span
 
 TINY = {
@@ -83,22 +88,66 @@ def test_a_rare_value_merged_into_other_is_met_too():
 def test_critic_input_gradient_and_its_weight_gradients_match_autograd(dropout):
     # The gradient penalty differentiates a hand-written input gradient: it must be
     # autograd's, and so must the penalty's gradients with respect to the weights
-    # (in training, with the dropout masks a forward pass draws).
+    # (in training, with the dropout masks a forward pass draws), with or without conditions.
     torch.manual_seed(0)
-    critic = PacCritic(5, (8, 8), pac=3, dropout=dropout).double()
+    critic = PacCritic(5, (8, 8), pac=3, dropout=dropout, n_conditions=4).double()
     x = torch.randn(12, 5, dtype=torch.float64)
-    leaf = x.clone().requires_grad_(True)
-    with torch.random.fork_rng():
-        (expected,) = torch.autograd.grad(critic(leaf).sum(), leaf, create_graph=True)
-    got = critic.input_gradient(x)
-    np.testing.assert_allclose(got.detach().numpy(), expected.reshape(4, 15).detach().numpy())
-    weights = [layer.weight for layer in critic._layers() if isinstance(layer, torch.nn.Linear)]
-    expected_grads = torch.autograd.grad((expected.reshape(4, 15).norm(dim=1) ** 3).sum(), weights)
-    got_grads = torch.autograd.grad((got.norm(dim=1) ** 3).sum(), weights)
-    for a, b in zip(got_grads, expected_grads):
-        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10)
+    condition = torch.nn.functional.one_hot(torch.arange(12) % 5, 5)[:, :4].double()
+    weights = [critic.first.linear.weight, critic.first.condition_weight]
+    weights += [layer.weight for layer in critic._layers() if isinstance(layer, torch.nn.Linear)]
+    for given in (None, condition):
+        leaf = x.clone().requires_grad_(True)
+        with torch.random.fork_rng():
+            (expected,) = torch.autograd.grad(
+                critic(leaf, given).sum(), leaf, create_graph=True
+            )
+        got = critic.input_gradient(x, given)
+        np.testing.assert_allclose(
+            got.detach().numpy(), expected.reshape(4, 15).detach().numpy()
+        )
+        loss = (expected.reshape(4, 15).norm(dim=1) ** 3).sum()
+        expected_grads = torch.autograd.grad(loss, weights, allow_unused=True)
+        got_grads = torch.autograd.grad((got.norm(dim=1) ** 3).sum(), weights, allow_unused=True)
+        for a, b in zip(got_grads, expected_grads):
+            if a is None:  # the condition's weights: constant terms, no slope
+                assert b is None or not b.any()
+            else:
+                np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10)
     if dropout:  # each call draws its own masks
         assert not torch.allclose(critic.input_gradient(x), got)
+
+
+@pytest.mark.parametrize("group", [1, 3])
+def test_conditioned_linear_is_a_linear_layer_on_the_rows_with_their_conditions(group):
+    # With the condition's weights apart, the layer must still be the dense layer on
+    # the interleaved [x_1, c_1, ..., x_group, c_group], for one-hot, empty and
+    # several-hot conditions, with the same gradients.
+    torch.manual_seed(0)
+    layer = ConditionedLinear(5, 4, 7, group=group).double()
+    x = torch.randn(6, group * 5, dtype=torch.float64)
+    condition = torch.zeros(6 * group, 4, dtype=torch.float64)
+    condition[::2, 1] = 1.0
+    condition[1::3, 3] = 1.0  # some rows with two cells, some with none
+    blocks_x = layer.linear.weight.reshape(7, group, 5)
+    blocks_c = layer.condition_weight.reshape(group, 4, 7).permute(2, 0, 1)
+    dense = torch.cat([blocks_x, blocks_c], dim=2).reshape(7, group * 9)
+    interleaved = torch.cat([x.reshape(6, group, 5), condition.reshape(6, group, 4)], 2)
+    expected = interleaved.reshape(6, -1) @ dense.T + layer.linear.bias
+    got = layer(x, condition)
+    np.testing.assert_allclose(got.detach().numpy(), expected.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        layer(x).detach().numpy(), (x @ layer.linear.weight.T + layer.linear.bias).detach().numpy()
+    )
+    parameters = [layer.linear.weight, layer.condition_weight]
+    got_grads = torch.autograd.grad((got**2).sum(), parameters)
+    expected_grads = torch.autograd.grad((expected**2).sum(), parameters)
+    for a, b in zip(got_grads, expected_grads):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-10)
+    # Initialised as nn.Linear on the whole interleaved row.
+    big = ConditionedLinear(300, 100, 50, group=2)
+    bound = 1 / np.sqrt(2 * 400)
+    for parameter in (big.linear.weight, big.condition_weight):
+        assert parameter.abs().max() <= bound and parameter.abs().max() > 0.9 * bound
 
 
 def test_training_by_sampling_draws_log_frequency_conditions_and_matching_rows():
@@ -220,14 +269,17 @@ def test_mmd_separates_distributions():
 def test_early_stopping_watches_the_validation_mmd(table):
     model = TabularGAN(
         **{**TINY, "max_epochs": 40},
+        lr=1e-2,  # big steps: the MMD soon stops falling
         pac=2,
         continuous="standard",
         early_stopping=True,
         validation_interval=1,
         n_iter_no_change=1,
     ).fit(table)
-    history = model.net_.history
-    assert len(history[:, "valid_mmd"]) == len(history) < 40
+    mmd = model.net_.history[:, "valid_mmd"]
+    assert len(mmd) == len(model.net_.history) < 40
+    # Stopped at the first epoch that did not improve on the best so far.
+    assert mmd[-1] >= min(mmd[:-1]) and all(np.diff(mmd[:-1]) < 0)
 
 
 @pytest.mark.slow

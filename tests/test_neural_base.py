@@ -128,6 +128,26 @@ def test_adversarial_net_n_critic_updates_per_batch(gaussian):
     assert calls == (["critic"] * 4 + ["generator"]) * 2  # 1024 rows: two batches
 
 
+def test_gradient_callbacks_see_each_update_of_both_networks(gaussian):
+    # skorch's on_grad_computed (e.g. GradientNormClipping) after each update, with
+    # the updated network's parameters: here 4 critic updates, then the generator's.
+    from skorch.callbacks import Callback
+
+    seen = []
+
+    class Recording(Callback):
+        def on_grad_computed(self, net, named_parameters, **kwargs):
+            ids = {id(parameter) for _, parameter in named_parameters}
+            for name in ("critic", "generator"):
+                if ids == {id(p) for p in getattr(net.module_, name).parameters()}:
+                    seen.append(name)
+
+    AdversarialNet(
+        WassersteinGP, max_epochs=1, batch_size=512, n_critic=4, callbacks=[Recording()], verbose=0
+    ).fit(gaussian)
+    assert seen == (["critic"] * 4 + ["generator"]) * 2  # two batches
+
+
 def test_adversarial_net_pickles(gaussian):
     torch.manual_seed(0)
     net = _gan_net(max_epochs=2).fit(gaussian)

@@ -29,12 +29,20 @@ class ConditionalBatchIterator(BatchIterator):
         super().__init__(dataset, batch_size=batch_size, shuffle=shuffle)
         self.sampler = sampler
 
+    # Rows drawn at once (several batches): fewer, larger draws cost less per row.
+    rows_per_draw = 32_768
+
     def __iter__(self):
         X, index = self._rows()
         plan = self.sampler.plan(X, index)
-        for _ in range(len(self)):
-            drawn, condition = self.sampler.draw(plan, self.batch_size)
-            yield {"x": torch.from_numpy(X[drawn.numpy()]), "condition": condition}, None
+        per_draw = max(1, self.rows_per_draw // self.batch_size)
+        for first in range(0, len(self), per_draw):
+            n_batches = min(per_draw, len(self) - first)
+            drawn, condition = self.sampler.draw(plan, n_batches * self.batch_size)
+            rows = X[drawn.numpy()]
+            for start in range(0, len(rows), self.batch_size):
+                end = start + self.batch_size
+                yield {"x": torch.from_numpy(rows[start:end]), "condition": condition[start:end]}, None
 
 
 class TabularGAN(BaseGAN):

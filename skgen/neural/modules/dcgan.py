@@ -22,7 +22,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .conv import ConvDecoder, ConvEncoder
-from .gan import GANModule
+from .gan import GANModule, gradient_penalty
 
 __all__ = ["ConvCritic", "ConvGenerator", "DCGANModule", "PixelHead"]
 
@@ -171,6 +171,15 @@ class DCGANModule(GANModule):
             condition = x.new_zeros(x.shape[0], self.n_conditions)
         maps = condition.to(x.dtype)[:, :, None, None].expand(-1, -1, *x.shape[-2:])
         return torch.cat([x, maps], dim=1)
+
+    # The convolutional critic sees the class as constant channels of its input, and the
+    # penalty differentiates that whole input (autograd: no written-out input gradient).
+    def _critique(self, x, condition):
+        return self.critic(self._critic_input(x, condition))
+
+    def _penalty(self, real, fake, condition):
+        real, fake = self._critic_input(real, condition), self._critic_input(fake, condition)
+        return gradient_penalty(self.critic, real, fake)
 
     # Class dropout draws a fresh mask in each loss, so each loss draws its own fake
     # images (with the condition they were made from) rather than sharing one batch.
