@@ -22,6 +22,9 @@ number of epochs. Reported per model:
   the cost of 1,000 rows that all meet it by rejecting the others (what SDV's
   ``sample_from_conditions`` does on top of it).
 
+``--skgen-params`` passes other ``TabularGAN`` parameters (JSON), e.g. the
+learning rates compared in docs/benchmarks.md.
+
 Run (bench extra)::
 
     OMP_NUM_THREADS=1 PYTHONPATH=. python benchmarks/bench_tabular_gan.py --epochs 10
@@ -101,6 +104,7 @@ def fit_skgen_gan(train, args):
         device="cpu",
         random_state=args.seed,
         callbacks=[_epoch_cpu_clock()],
+        **json.loads(args.skgen_params),
     )
     start = time.perf_counter()
     model.fit(train)
@@ -306,6 +310,11 @@ def main():
         help="several seeds: quality is their mean (default: --seed)",
     )
     parser.add_argument("--repeats", type=int, default=1, help="timings: minimum over repeats")
+    parser.add_argument(
+        "--skgen-params",
+        default="{}",
+        help='other TabularGAN parameters, as JSON (e.g. \'{"critic_dropout": 0.5}\')',
+    )
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--table", help=argparse.SUPPRESS)
     parser.add_argument("--model", help=argparse.SUPPRESS)
@@ -340,6 +349,8 @@ def main():
                 str(args.n_synthetic),
                 "--seed",
                 str(seed),
+                "--skgen-params",
+                args.skgen_params,
             ]
             done = subprocess.run(command, capture_output=True, text=True, check=True)
             rows.append({**json.loads(done.stdout.strip().splitlines()[-1]), "repeat": repeat})
