@@ -12,7 +12,9 @@ from skgen.neural.modules.gan import (
     ConditionedLinear,
     ConditionLayout,
     ConditionSampler,
+    InversionModule,
     PacCritic,
+    RowBatchNorm,
 )
 from skgen.preprocessing import Span
 
@@ -148,6 +150,37 @@ def test_conditioned_linear_is_a_linear_layer_on_the_rows_with_their_conditions(
     bound = 1 / np.sqrt(2 * 400)
     for parameter in (big.linear.weight, big.condition_weight):
         assert parameter.abs().max() <= bound and parameter.abs().max() > 0.9 * bound
+
+
+def test_row_batch_norm_normalises_the_last_dimension_whatever_the_leading_ones():
+    torch.manual_seed(0)
+    norm = RowBatchNorm(3)
+    x = torch.randn(4, 5, 3) * 2.0 + 1.0
+    np.testing.assert_allclose(
+        norm(x).detach().numpy(), norm(x.reshape(20, 3)).reshape(4, 5, 3).detach().numpy()
+    )
+    out = norm(x.reshape(20, 3))
+    np.testing.assert_allclose(out.mean(0).detach().numpy(), 0.0, atol=1e-6)
+    # A training batch of one row uses the running statistics instead of failing.
+    one = norm(x[:1, :1])
+    assert one.shape == (1, 1, 3) and torch.isfinite(one).all()
+    norm.eval()  # and evaluation scores each row alone
+    np.testing.assert_allclose(norm(x[:1]).detach().numpy(), norm(x)[:1].detach().numpy())
+
+
+def test_a_generator_with_batch_norm_scores_and_encodes_each_row_alone(tabular_gan, table):
+    assert tabular_gan.generator_batch_norm  # the default
+    assert any(isinstance(m, RowBatchNorm) for m in tabular_gan.net_.module_.generator.modules())
+    # Running statistics, not the batch's: a row's score and code do not depend on the others.
+    np.testing.assert_allclose(
+        tabular_gan.score_samples(table.head(3)), tabular_gan.score_samples(table)[:3], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        tabular_gan.transform(table.head(3)), tabular_gan.transform(table)[:3], rtol=1e-9
+    )
+    # The encoder trains against the frozen generator in evaluation mode.
+    inversion = InversionModule(tabular_gan.net_.module_).train()
+    assert inversion.encoder.training and not inversion.generator.training
 
 
 def test_training_by_sampling_draws_log_frequency_conditions_and_matching_rows():

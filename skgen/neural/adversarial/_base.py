@@ -134,6 +134,7 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
     _tau = 0.2
     _conditional = False
     _critic_dropout = 0.0
+    _generator_batch_norm = False
 
     @abstractmethod
     def __init__(self):
@@ -156,6 +157,7 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
             tau=self._tau,
             conditional=self._conditional,
             critic_dropout=self._critic_dropout,
+            generator_batch_norm=self._generator_batch_norm,
         )
         module.head.init_output(self._mean_row)
         return module

@@ -38,6 +38,7 @@ __all__ = [
     "InversionModule",
     "MLPGenerator",
     "PacCritic",
+    "RowBatchNorm",
     "gradient_penalty",
 ]
 
@@ -191,10 +192,32 @@ class ConditionSampler:
         return rows, condition
 
 
-class MLPGenerator(nn.Module):
-    """``z`` (and a condition vector) through an MLP to the parameters of a :class:`TabularHead`."""
+class RowBatchNorm(nn.BatchNorm1d):
+    """``BatchNorm1d`` over the last dimension of rows with any leading dimensions.
 
-    def __init__(self, layout, n_components, hidden_layer_sizes, n_conditions=0):
+    (``nn.BatchNorm1d`` reads a 3-D input as ``(batch, channels, length)``;
+    importance sampling feeds ``(k, n, features)``.) In training, a batch of
+    a single row is normalised with the running statistics, as nothing can
+    be estimated from one row.
+    """
+
+    def forward(self, x):
+        rows = x.reshape(-1, x.shape[-1])
+        if self.training and rows.shape[0] == 1:
+            rows = nn.functional.batch_norm(
+                rows, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps
+            )
+            return rows.reshape(x.shape)
+        return super().forward(rows).reshape(x.shape)
+
+
+class MLPGenerator(nn.Module):
+    """``z`` (and a condition vector) through an MLP to the parameters of a :class:`TabularHead`.
+
+    With ``batch_norm``, each hidden layer is ``Linear -> RowBatchNorm -> ReLU``.
+    """
+
+    def __init__(self, layout, n_components, hidden_layer_sizes, n_conditions=0, batch_norm=False):
         super().__init__()
         self.n_components = n_components
         self.n_conditions = n_conditions
@@ -203,6 +226,13 @@ class MLPGenerator(nn.Module):
         self.body, width = make_mlp(
             n_components + n_conditions, hidden_layer_sizes, activation=partial(nn.ReLU, True)
         )
+        if batch_norm:  # Linear -> BatchNorm -> ReLU, as CTGAN's generator
+            layers = []
+            for layer in self.body:
+                layers.append(layer)
+                if isinstance(layer, nn.Linear):
+                    layers.append(RowBatchNorm(layer.out_features))
+            self.body = nn.Sequential(*layers)
         # Only the used logit cells: the grid of mode-specific encoding is mostly padding.
         self.head = TabularHead(width, layout, learn_std=False, compact=True)
 
@@ -383,6 +413,8 @@ class GANModule(nn.Module):
         (:class:`ConditionLayout`) to generator and critic.
     critic_dropout : float, default=0.0
         Dropout rate after each hidden layer of the critic.
+    generator_batch_norm : bool, default=False
+        Batch normalisation in the generator's hidden layers (CTGAN's).
 
     Notes
     -----
@@ -410,6 +442,7 @@ class GANModule(nn.Module):
         tau=0.2,
         conditional=False,
         critic_dropout=0.0,
+        generator_batch_norm=False,
     ):
         super().__init__()
         conditions = ConditionLayout(layout if conditional else [])
@@ -419,7 +452,9 @@ class GANModule(nn.Module):
         self.pac = pac
         self.gradient_penalty_weight = gradient_penalty_weight
         self.tau = tau
-        self.generator = MLPGenerator(layout, n_components, generator_layer_sizes, conditions.width)
+        self.generator = MLPGenerator(
+            layout, n_components, generator_layer_sizes, conditions.width, generator_batch_norm
+        )
         self.critic = PacCritic(
             n_features, critic_layer_sizes, pac, dropout=critic_dropout, n_conditions=conditions.width
         )
@@ -585,9 +620,15 @@ class InversionModule(nn.Module):
 
     def __init__(self, gan):
         super().__init__()
-        self.generator = copy.deepcopy(gan.generator).requires_grad_(False)
+        self.generator = copy.deepcopy(gan.generator).requires_grad_(False).eval()
         self.encoder = gan.encoder
         self.n_components = gan.n_components
+
+    def train(self, mode=True):
+        """The encoder's mode; the frozen generator stays in evaluation mode (its batch norms)."""
+        super().train(mode)
+        self.generator.eval()
+        return self
 
     def loss(self, x):
         z = torch.randn(x.shape[0], self.n_components, device=x.device, dtype=x.dtype)
