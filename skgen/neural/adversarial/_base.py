@@ -130,17 +130,16 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
         "encoder_max_epochs": [Interval(Integral, 1, None, closed="left")],
         "validation_interval": [Interval(Integral, 1, None, closed="left")],
     }
-    _pac = 1
-    _tau = 0.2
-    _conditional = False
-    _critic_dropout = 0.0
-    _generator_batch_norm = False
 
     @abstractmethod
     def __init__(self):
         """Each GAN declares its own hyper-parameters."""
 
     # ------------------------------------------------------------ training
+    def _module_options(self):
+        """:class:`GANModule` options a subclass sets (a plain WGAN-GP: no packing, no conditions)."""
+        return {"pac": 1, "tau": 0.2, "conditional": False}
+
     def _build_module(self):
         generator_sizes = check_layer_sizes(self.generator_layer_sizes, "generator_layer_sizes")
         encoder_sizes = self.encoder_layer_sizes
@@ -152,12 +151,8 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
             generator_sizes,
             check_layer_sizes(self.critic_layer_sizes, "critic_layer_sizes"),
             check_layer_sizes(encoder_sizes, "encoder_layer_sizes"),
-            pac=self._pac,
             gradient_penalty_weight=self.gradient_penalty,
-            tau=self._tau,
-            conditional=self._conditional,
-            critic_dropout=self._critic_dropout,
-            generator_batch_norm=self._generator_batch_norm,
+            **self._module_options(),
         )
         module.head.init_output(self._mean_row)
         return module
@@ -273,7 +268,8 @@ class BaseGAN(NeuralLatentMixin, NeuralGenerator):
         scores : ndarray of shape (n_samples,)
         """
         data = self._validate_input(X)
-        return self._run(lambda module, x: module.critic_score(x), data, self._pac)
+        pac = self.net_.module_.pac
+        return self._run(lambda module, x: module.critic_score(x), data, pac)
 
 
 def _inversion_error(module, n_samples, generator, chunk=250):

@@ -144,7 +144,6 @@ class TabularGAN(BaseGAN):
         "critic_dropout": [Interval(Real, 0, 1, closed="left")],
         "generator_batch_norm": ["boolean"],
     }
-    _conditional = True
 
     def __init__(
         self,
@@ -205,21 +204,14 @@ class TabularGAN(BaseGAN):
         self.verbose = verbose
         self.random_state = random_state
 
-    @property
-    def _pac(self):
-        return self.pac
-
-    @property
-    def _tau(self):
-        return self.tau
-
-    @property
-    def _critic_dropout(self):
-        return self.critic_dropout
-
-    @property
-    def _generator_batch_norm(self):
-        return self.generator_batch_norm
+    def _module_options(self):
+        return {
+            "pac": self.pac,
+            "tau": self.tau,
+            "conditional": True,
+            "critic_dropout": self.critic_dropout,
+            "generator_batch_norm": self.generator_batch_norm,
+        }
 
     def _net_params(self):
         params = super()._net_params()

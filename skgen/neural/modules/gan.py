@@ -485,10 +485,9 @@ class GANModule(nn.Module):
 
     def _critique(self, x, condition):
         """The critic's score of each pack of ``x`` (rows with their conditions)."""
-        return self.critic(x, None if condition is None or not self.n_conditions else condition)
+        return self.critic(x, condition)  # a critic without condition inputs ignores it
 
     def _penalty(self, real, fake, condition):
-        condition = None if condition is None or not self.n_conditions else condition
         return gradient_penalty(self.critic, real, fake, condition)
 
     def impose(self, x, condition):
